@@ -1,0 +1,45 @@
+# Two commands do everything on a fresh machine (see README.md):
+#   make run    set up, prepare the data, execute every notebook into build/ (make lab opens JupyterLab instead)
+#   make test   set up, prepare the data, run the unit tests and nbval on every notebook
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
+NBVAL  := --nbval --nbval-current-env -p tests.nbval_config --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: setup data run lab test unit nbval bench clean
+
+# The environment is rebuilt only when the pins change; pip's wheel cache makes a rebuild fast after the first.
+$(VENV)/.installed: requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required (snorkel 0.10); set PYTHON=python3.11")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	CMAKE_BUILD_PARALLEL_LEVEL=2 $(PY) -m pip install --disable-pip-version-check -r requirements.txt -e .
+	touch $@
+
+setup: $(VENV)/.installed
+
+data: setup
+	$(PY) -m helpers
+
+run: data
+	$(PY) -m jupyter nbconvert --to notebook --execute --output-dir build/executed $(NOTEBOOKS)
+	$(PY) -m jupyter nbconvert --to html --output-dir build/html build/executed/*.ipynb
+	@echo "executed notebooks: build/executed/   HTML: build/html/"
+
+lab: data
+	$(PY) -m jupyter lab notebooks/
+
+test: data
+	$(PY) -m pytest tests notebooks $(NBVAL)
+
+unit: setup
+	$(PY) -m pytest tests
+
+nbval: data
+	$(PY) -m pytest notebooks $(NBVAL)
+
+bench: data
+	$(PY) benchmarks/ceiling.py
+
+clean:
+	rm -rf build .pytest_cache

@@ -1,0 +1,31 @@
+"""``python -m helpers``: prepare everything the notebooks read, once, at set-up (``make data``).
+
+Obtains and verifies the vaderSentiment 3.3.2 sdist, caches the table of every domain under ``data/``, and embeds
+the movie sentences (cached). A second run only reads the caches.
+"""
+
+import argparse
+import sys
+
+from helpers.data import DOMAINS, LABELS3, DataError, cache_path, load
+from helpers.features import embed
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__.splitlines()[0])
+    parser.add_argument("--refresh", action="store_true", help="rebuild the cached tables")
+    args = parser.parse_args(argv)
+    try:
+        for domain in DOMAINS:
+            df = load(domain, refresh=args.refresh)
+            counts = df["label3"].value_counts().reindex(list(LABELS3)).tolist()
+            print(f"{domain:7s} {len(df):6d} items {int(df['n_raters'].sum()):7d} ratings  "
+                  f"NEG/NEU/POS {counts}  {cache_path(domain).name}")
+    except DataError as err:
+        sys.exit(f"error: {err}")
+    vectors = embed(load("movies")["text"])
+    print(f"movies  {vectors.shape[0]:6d} MiniLM sentence embeddings of dimension {vectors.shape[1]}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+"""Checks for the "your turn" exercises: each says what is right or what to look at, not just pass/fail.
+
+A check prints a confirmation when the answer is right and raises ``AssertionError`` with a hint when it is not.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from helpers import cost
+
+
+def _ok(message: str) -> None:
+    print(f"Correct: {message}")
+
+
+def ex01_budget(answer: float, n_items: int, price: float = 0.30, annotators: int = 3) -> None:
+    """Notebook 01, exercise 1: the price of ``annotators`` labels per item for ``n_items`` items."""
+    expected = cost.LabelingCost(price_per_label=price, annotators_per_item=annotators).dollars(n_items)
+    if answer is None:
+        raise AssertionError("Your turn: replace None with your answer (a number of dollars).")
+    if math.isclose(answer, expected / annotators, rel_tol=1e-6):
+        raise AssertionError("That is the price of one label per item: every item gets "
+                             f"{annotators} annotators, so multiply by {annotators}.")
+    if not math.isclose(answer, expected, rel_tol=1e-6):
+        raise AssertionError(f"Not quite: {n_items:,} items x {annotators} labels x ${price:.2f} "
+                             f"is not {answer:,.2f}. Check each factor with LabelingCost.")
+    _ok(f"${expected:,.2f} for {n_items * annotators:,} labels.")
+
+
+def ex01_even_panels(gain_3_to_4: float, gain_3_to_5: float, summary: pd.DataFrame) -> None:
+    """Notebook 01, exercise 2: what a 4th and a 5th annotator add over a 3-rater vote (``summary`` by k)."""
+    if gain_3_to_4 is None or gain_3_to_5 is None:
+        raise AssertionError("Your turn: compute both gains from the summary table (rows are k).")
+    want4 = summary.loc[4, "mean"] - summary.loc[3, "mean"]
+    want5 = summary.loc[5, "mean"] - summary.loc[3, "mean"]
+    for got, want, name in ((gain_3_to_4, want4, "gain_3_to_4"), (gain_3_to_5, want5, "gain_3_to_5")):
+        if not math.isclose(got, want, abs_tol=1e-9):
+            raise AssertionError(f"{name} should be a difference of two 'mean' values of the summary "
+                                 f"(accuracy at the larger k minus at k=3); got {got:.4f}.")
+    _ok(f"a 4th rater adds {want4:+.4f}, a 5th {want5:+.4f}: with an even panel, ties are coin flips, "
+        "so pay for odd panels.")
+
+
+def ex01_most_disputed(answer_id: str, movies: pd.DataFrame, label3: str = "POSITIVE") -> None:
+    """Notebook 01, exercise 3: the id of the ``label3`` sentence whose raters agree least with its label."""
+    subset = movies[movies["label3"] == label3]
+    lowest = subset["agreement"].min()
+    winners = set(subset.loc[subset["agreement"] == lowest, "id"])
+    if answer_id is None:
+        raise AssertionError("Your turn: give the id (a string) of the sentence.")
+    if answer_id not in set(movies["id"]):
+        raise AssertionError(f"{answer_id!r} is not an id of the table; ids are strings such as '1'.")
+    if answer_id not in set(subset["id"]):
+        raise AssertionError(f"Sentence {answer_id} is not labeled {label3}: filter on label3 first.")
+    if answer_id not in winners:
+        got = subset.loc[subset["id"] == answer_id, "agreement"].item()
+        raise AssertionError(f"Sentence {answer_id} has agreement {got:.2f}; one has {lowest:.2f}. "
+                             "Sort by agreement, ascending.")
+    _ok(f"sentence {answer_id}: only {lowest:.0%} of its raters are on the side of its {label3} label.")

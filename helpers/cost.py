@@ -1,0 +1,235 @@
+"""Part 1 of the lecture, the labeling cost problem: a cost model, what real annotation cost, and how label
+quality grows with the number of annotators per item. Taught in notebook 01.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from helpers.data import NO_LABEL, ratings_matrix
+from helpers.seeding import SEED
+
+HOURS_PER_WORK_YEAR = 2_000  # 50 weeks x 40 hours
+
+
+# ----------------------------------------------------------------------------------------------- the cost model
+@dataclass(frozen=True)
+class LabelingCost:
+    """Price and time of human labels. Defaults: the lecture's $0.30 and 5 minutes per label, one annotator."""
+
+    price_per_label: float = 0.30
+    minutes_per_label: float = 5.0
+    annotators_per_item: int = 1
+
+    def __post_init__(self):
+        if self.price_per_label < 0 or self.minutes_per_label < 0 or self.annotators_per_item < 1:
+            raise ValueError("prices and minutes must be >= 0 and annotators_per_item >= 1")
+
+    def labels(self, n_items: int) -> int:
+        if n_items < 0:
+            raise ValueError(f"n_items must be >= 0, got {n_items}")
+        return n_items * self.annotators_per_item
+
+    def dollars(self, n_items: int) -> float:
+        return self.labels(n_items) * self.price_per_label
+
+    def hours(self, n_items: int) -> float:
+        return self.labels(n_items) * self.minutes_per_label / 60
+
+    def summary(self, n_items: int) -> dict:
+        hours = self.hours(n_items)
+        return {"items": n_items, "labels": self.labels(n_items), "dollars": self.dollars(n_items),
+                "hours": hours, "work_years": hours / HOURS_PER_WORK_YEAR}
+
+
+def remaining_cost(labeled: int, needed: int, cost: LabelingCost = LabelingCost()) -> dict:
+    """What it costs to label the items still missing: ``needed - labeled`` of them."""
+    if not 0 <= labeled <= needed:
+        raise ValueError(f"need 0 <= labeled <= needed, got labeled={labeled}, needed={needed}")
+    return cost.summary(needed - labeled)
+
+
+def annotation_effort(df: pd.DataFrame, cost: LabelingCost = LabelingCost()) -> dict:
+    """How many ratings a data set really took (every rater of every item) and their price at ``cost``."""
+    n_ratings = int(df["n_raters"].sum())
+    per_item = LabelingCost(cost.price_per_label, cost.minutes_per_label, 1)
+    return {"items": len(df), "ratings": n_ratings, "raters_per_item": n_ratings / len(df),
+            "dollars": per_item.dollars(n_ratings), "hours": per_item.hours(n_ratings),
+            "work_years": per_item.hours(n_ratings) / HOURS_PER_WORK_YEAR}
+
+
+# ----------------------------------------------------------------------------------------------- k-rater majority vote
+def majority_vote_curve(df: pd.DataFrame, ks=range(1, 16), n_resamples: int = 20, seed: int = SEED,
+                        heldout_max_k: int = 7) -> pd.DataFrame:
+    """Accuracy of a k-rater majority vote, for each k, over random draws of k raters per item.
+
+    Each rater votes for the side of their rating (0 abstains); a tie is broken by a fair coin. Two references:
+    ``acc_full``, the full-panel consensus (sign of the mean of all raters: the data set's own label), and, for
+    k <= ``heldout_max_k``, ``acc_heldout``, the sign of the mean of the *other* raters of the same item, which
+    does not share the k votes (every item has at least 15 raters, so 8 or more remain).
+    Only items with a binary label are used. Returns one row per (k, resample).
+    """
+    df = df[df["label"] != NO_LABEL]
+    if df.empty:
+        raise ValueError("no items with a binary label")
+    ks = list(ks)
+    if min(ks) < 1 or max(ks) > int(df["n_raters"].min()):
+        raise ValueError(f"k must be in 1..{int(df['n_raters'].min())} (the smallest panel)")
+    rng = np.random.default_rng(seed)
+    ratings = ratings_matrix(df)
+    valid = ~np.isnan(ratings)
+    side = np.sign(np.nan_to_num(ratings))  # -1, 0, +1 per rating; 0 where missing
+    truth = df["label"].to_numpy()
+    rows = []
+    for resample in range(n_resamples):
+        keys = np.where(valid, rng.random(ratings.shape), np.inf)
+        rank = keys.argsort(axis=1).argsort(axis=1)  # a random order of each item's raters
+        for k in ks:
+            chosen = rank < k
+            votes = (side * chosen).sum(axis=1)
+            coin = rng.integers(0, 2, size=len(df))
+            pred = np.where(votes > 0, 1, np.where(votes < 0, 0, coin))
+            row = {"k": k, "resample": resample, "acc_full": float(np.mean(pred == truth)), "acc_heldout": np.nan}
+            if k <= heldout_max_k:
+                rest_sum = np.nansum(np.where(chosen, np.nan, ratings), axis=1)  # its sign is the mean's
+                decided = rest_sum != 0
+                if decided.any():
+                    row["acc_heldout"] = float(np.mean(pred[decided] == (rest_sum[decided] > 0)))
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def summarize_curve(curve: pd.DataFrame, value: str = "acc_full", by: str = "k") -> pd.DataFrame:
+    """Mean and 5%/95% quantiles of ``value`` per ``by``."""
+    g = curve.groupby(by)[value]
+    return pd.DataFrame({"mean": g.mean(), "low": g.quantile(0.05), "high": g.quantile(0.95)})
+
+
+def stop_paying_at(summary: pd.DataFrame, min_gain: float = 0.01) -> int:
+    """The first odd panel size k after which two more annotators add less than ``min_gain`` accuracy.
+
+    Odd sizes only: with an even panel a tie is a coin flip, so k+1 (even) adds nothing over k (odd).
+    """
+    odd = [k for k in summary.index if k % 2 == 1 and k + 2 in summary.index]
+    for k in odd:
+        if summary.loc[k + 2, "mean"] - summary.loc[k, "mean"] < min_gain:
+            return int(k)
+    return int(max(summary.index))
+
+
+def krippendorff_alpha(df: pd.DataFrame, level: str = "interval") -> float:
+    """Krippendorff's alpha of the raw ratings (interval) or of their 3 polarity classes (nominal).
+
+    Uses the ``krippendorff`` package; alpha handles items with different numbers of raters.
+    """
+    import krippendorff
+
+    from helpers.data import polarity3
+
+    values = ratings_matrix(df)
+    if level == "nominal":
+        values = np.where(np.isnan(values), np.nan, polarity3(np.nan_to_num(values)))
+    return float(krippendorff.alpha(reliability_data=values.T, level_of_measurement=level))
+
+
+# ----------------------------------------------------------------------------------------------- strategies
+STRATEGIES = pd.DataFrame(
+    [
+        ("Active learning", 2, 10, "Limited budget for human labels", "active"),
+        ("Weak supervision", 10, 100, "Patterns can be encoded as rules", "weak"),
+        ("LLM labeling", 10, 50, "Task is well-defined, cost-sensitive", "llm"),
+        ("Noisy label handling", 1.5, 2, "Labels already exist but noisy", "noise"),
+    ],
+    columns=["technique", "reduction_low", "reduction_high", "best_when", "key"],
+).set_index("technique")
+"""The lecture's claimed effort reductions (its 'Today's Mission' table); the later notebooks measure them."""
+
+LLM_PRICE_PER_LABEL = 0.002  # the lecture's "roughly" for GPT-4 in Part 4
+
+
+def strategy_costs(n_labels, cost: LabelingCost = LabelingCost()) -> pd.DataFrame:
+    """Cost of ``n_labels`` labels by hand and, per strategy, within the lecture's claimed reduction range."""
+    n = np.asarray(n_labels, dtype=float)
+    rows = [{"strategy": "All human", "n_labels": x, "low": cost.dollars(x), "high": cost.dollars(x)} for x in n]
+    for name, r in STRATEGIES.iterrows():
+        rows += [{"strategy": name, "n_labels": x, "low": cost.dollars(x) / r.reduction_high,
+                  "high": cost.dollars(x) / r.reduction_low} for x in n]
+    return pd.DataFrame(rows)
+
+
+@dataclass
+class Recommendation:
+    first_choice: str
+    add: list
+    why: list
+
+    def __str__(self):
+        extra = f" + {' + '.join(self.add)}" if self.add else ""
+        return f"{self.first_choice}{extra}\n" + "\n".join(f"  - {w}" for w in self.why)
+
+
+def which_technique(n_items: int, can_write_heuristics: bool | None = None, llm_budget: bool | None = None,
+                    high_precision: bool | None = None, have_noisy_labels: bool | None = None) -> Recommendation:
+    """The lecture's decision guide (Part 6): data size first, then its yes/no questions.
+
+    ``None`` means "don't know" and leaves that question out.
+    """
+    if n_items < 0:
+        raise ValueError("n_items must be >= 0")
+    add, why = [], []
+    if n_items < 1_000:
+        first = "Manual labeling"
+        why.append(f"{n_items:,} items (< 1,000): just label them by hand")
+    elif n_items <= 10_000:
+        first = "Active learning"
+        why.append(f"{n_items:,} items (1k-10k): let the model pick what humans label")
+        if can_write_heuristics:
+            add.append("Weak supervision")
+            why.append("labeling heuristics exist: add weak supervision")
+    else:
+        why.append(f"{n_items:,} items (> 10k): too many for humans alone")
+        if can_write_heuristics and not llm_budget:
+            first = "Weak supervision"
+            why.append("heuristics can be written" + (" and there is no LLM budget" if llm_budget is False else ""))
+        elif llm_budget and not can_write_heuristics:
+            first = "LLM labeling"
+            why.append("budget for an LLM" + (" and no heuristics" if can_write_heuristics is False else ""))
+        elif can_write_heuristics and llm_budget:
+            first = "Weak supervision"
+            add.append("LLM labeling")
+            why.append("both heuristics and an LLM budget: rules for bulk, the LLM where rules abstain")
+        else:
+            first = "LLM labeling (open-source model, compute only)" if can_write_heuristics is False and \
+                llm_budget is False else "Weak supervision or LLM labeling"
+            why.append("no heuristics and no API budget: a local open model" if first.startswith("LLM")
+                       else "answer the questions to choose between them")
+        add.append("Active learning for the hard cases")
+    if high_precision:
+        add.append("human review of the uncertain items")
+        why.append("high precision is critical: keep humans on what the cheap labelers are unsure about")
+    if have_noisy_labels:
+        add.append("noisy-label cleaning (cleanlab)")
+        why.append("labels already exist but are noisy: find and fix the suspicious ones")
+    return Recommendation(first, add, why)
+
+
+# ----------------------------------------------------------------------------------------------- what labels buy
+def accuracy_vs_labels(X_train, y_train, X_test, y_test, sizes, seeds=range(3), make_model=None) -> pd.DataFrame:
+    """Test accuracy of a model trained on ``n`` randomly chosen labeled items, per n and seed (passive learning)."""
+    from helpers.features import classifier
+
+    make_model = make_model or classifier
+    y_train = np.asarray(y_train)
+    rows = []
+    for seed in seeds:
+        order = np.random.default_rng(seed).permutation(len(y_train))
+        for n in sizes:
+            if not 2 <= n <= len(y_train):
+                raise ValueError(f"size {n} is outside 2..{len(y_train)}")
+            idx = order[:n]
+            model = make_model(seed).fit(X_train[idx], y_train[idx])
+            rows.append({"n_labels": n, "seed": seed, "accuracy": float(model.score(X_test, y_test))})
+    return pd.DataFrame(rows)

