@@ -14,17 +14,14 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import make_pipeline
 
 import helpers
-from helpers import data, features
+from helpers import features
 
 OUT = Path(__file__).resolve().parent / "results" / "ceiling.json"
 
 
 def main() -> None:
     helpers.seed_everything()
-    movies = data.load("movies")
-    X_all = features.embed(movies["text"], progress=False)
-    keep = (movies["label"] != data.NO_LABEL).to_numpy()
-    df, X_emb = movies[keep].reset_index(drop=True), X_all[keep]
+    df, X_emb = features.binary_movies()
     train, test = (df["split"] == "train").to_numpy(), (df["split"] == "test").to_numpy()
     y = df["label"].to_numpy()
     result = {"n_train": int(train.sum()), "n_test": int(test.sum())}

