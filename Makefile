@@ -40,6 +40,8 @@ nbval: data
 
 bench: data
 	$(PY) benchmarks/ceiling.py
+	$(PY) benchmarks/weak_supervision.py
+	$(PY) benchmarks/noisy_labels.py
 
 clean:
 	rm -rf build .pytest_cache

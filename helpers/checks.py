@@ -110,3 +110,32 @@ def ex03_threshold(threshold: float, proba, covered, y, target: float = 0.80) ->
     if threshold > best + 1e-9:
         raise AssertionError(f"{threshold:.2f} works, but a smaller threshold does too (and keeps more labels).")
     _ok(f"threshold {threshold:.2f}: {acc:.3f} accurate on {cov:.1%} of train.")
+
+
+def ex05_budget(caught: int, scores, is_error, budget: int = 500) -> None:
+    """Notebook 05, exercise 1: real errors caught by reviewing the ``budget`` lowest-quality labels."""
+    if caught is None:
+        raise AssertionError("Your turn: sort by label quality (ascending), take the first 500, count the errors.")
+    order = np.argsort(scores, kind="stable")
+    want = int(np.asarray(is_error)[order[:budget]].sum())
+    if caught == int(np.asarray(is_error)[np.argsort(-np.asarray(scores), kind="stable")[:budget]].sum()):
+        raise AssertionError("You reviewed the 500 *best* labels: low quality scores are the suspicious ones.")
+    if caught != want:
+        raise AssertionError(f"{caught} is not it. Count is_error over the 500 lowest-scored sentences.")
+    share = want / int(np.sum(is_error))
+    _ok(f"{want} errors, {share:.0%} of all of them, by reviewing {budget / len(order):.1%} of the labels; "
+        f"a random review of as many would find about {budget / len(order):.1%} of them.")
+
+
+def ex05_clearest_error(answer_id: str, table: pd.DataFrame, flags, is_error) -> None:
+    """Notebook 05, exercise 2: the flagged, truly wrong label whose raters agreed most."""
+    if answer_id is None:
+        raise AssertionError("Your turn: filter the flagged sentences whose label is wrong, sort by agreement.")
+    candidates = table[np.asarray(flags) & np.asarray(is_error)]
+    best = candidates["agreement"].max()
+    if answer_id not in set(candidates["id"]):
+        raise AssertionError(f"Sentence {answer_id!r} is not a flagged real error: use flags & is_error.")
+    got = candidates.loc[candidates["id"] == answer_id, "agreement"].item()
+    if got < best:
+        raise AssertionError(f"Its raters agreed {got:.0%}; another flagged error has {best:.0%}. Sort descending.")
+    _ok(f"sentence {answer_id}: {best:.0%} of raters disagree with the single rater, and cleanlab flagged it.")

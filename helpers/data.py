@@ -47,7 +47,7 @@ LABELS3 = ("NEGATIVE", "NEUTRAL", "POSITIVE")  # 3-class label ids 0, 1, 2
 NEUTRAL_BAND = 1.0  # |rating| < 1 ("less than slightly") is NEUTRAL, for a mean and for a single rating alike
 NO_LABEL = -1  # binary label of the few items whose mean rating is exactly 0: no side won
 SPLIT_FRACTIONS = {"train": 0.8, "dev": 0.1, "test": 0.1}
-CACHE_VERSION = 1  # bump when the derived table changes, so stale caches are rebuilt
+CACHE_VERSION = 2  # bump when the derived table changes, so stale caches are rebuilt
 
 
 class DataError(RuntimeError):
@@ -204,7 +204,8 @@ def add_labels(df: pd.DataFrame, seed: int = SEED) -> pd.DataFrame:
     - ``single_rating``: the rating of one rater drawn at random per item (seeded);
       ``single_label3`` its 3-class label by the same rule as the consensus;
       ``single_label``: binary label of that rater, or, if that rater said 0, of the next rater in the same
-      random order who took a side (a binary task has no "neutral" button).
+      random order who took a side (a binary task has no "neutral" button); ``single_label_rating`` that
+      rater's rating (how strongly they felt: an annotator's own confidence).
     """
     df = df.copy()
     rng = np.random.default_rng(seed)
@@ -213,16 +214,18 @@ def add_labels(df: pd.DataFrame, seed: int = SEED) -> pd.DataFrame:
     df["label3"] = pd.Categorical.from_codes(df["label3_id"], categories=list(LABELS3))
     df["label"] = np.where(mean > 0, 1, np.where(mean < 0, 0, NO_LABEL))
     df["agreement"] = [np.mean(np.sign(r) == np.sign(m)) for r, m in zip(df["ratings"], mean)]
-    singles, single_labels = [], []
+    singles, single_labels, single_label_ratings = [], [], []
     for ratings in df["ratings"]:
         order = rng.permutation(len(ratings))
         shuffled = np.asarray(ratings)[order]
         singles.append(int(shuffled[0]))
         sided = shuffled[shuffled != 0]
         single_labels.append(int(sided[0] > 0) if len(sided) else NO_LABEL)
+        single_label_ratings.append(int(sided[0]) if len(sided) else 0)
     df["single_rating"] = singles
     df["single_label3"] = polarity3(singles)
     df["single_label"] = single_labels
+    df["single_label_rating"] = single_label_ratings
     return df
 
 
@@ -249,7 +252,7 @@ def load(domain: str = "movies", data_dir: Path | None = None, refresh: bool = F
     """The tidy table of one domain (``movies`` by default), from the cache under ``data/`` when present.
 
     One row per sentence: id, text, mean, std, ratings, n_raters, label3, label3_id, label, agreement,
-    single_rating, single_label3, single_label, split. See ``data/README.md`` for the rules.
+    single_rating, single_label3, single_label, single_label_rating, split. See ``data/README.md`` for the rules.
     """
     _, expected, max_gt_mismatch = _domain(domain)
     path = cache_path(domain, data_dir)

@@ -49,6 +49,9 @@ def test_single_rater_label_is_one_of_the_real_ratings(movies):
     assert (movies["single_label3"] == data.polarity3(movies["single_rating"])).all()
     took_side = movies["single_rating"] != 0
     assert (movies.loc[took_side, "single_label"] == (movies.loc[took_side, "single_rating"] > 0)).all()
+    sided = movies["single_label"] != data.NO_LABEL
+    assert (movies.loc[sided, "single_label"] == (movies.loc[sided, "single_label_rating"] > 0)).all()
+    assert (movies.loc[took_side, "single_label_rating"] == movies.loc[took_side, "single_rating"]).all()
     noisy = data.binary(movies)
     disagree = (noisy["single_label"] != noisy["label"]).mean()
     assert 0.05 < disagree < 0.30  # a single real rater is a noisy annotator

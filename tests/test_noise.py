@@ -1,0 +1,83 @@
+"""Part 5 helpers: out-of-fold probabilities, cleanlab flags and their scoring, noise, remedies, CROWDLAB."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import noise
+
+rng = np.random.default_rng(0)
+N = 400
+TRUTH = rng.integers(0, 2, N)
+X = np.column_stack([TRUTH * 2.0 - 1 + rng.normal(0, 0.7, N), rng.normal(size=N)])
+TEXTS = [("great fine" if t else "dull bad") + f" film {i % 7}" for i, t in enumerate(TRUTH)]
+
+
+def test_out_of_fold_proba_and_flags_find_flipped_labels():
+    noisy = noise.synthetic_noise(TRUTH, 0.2, seed=0)
+    assert abs(np.mean(noisy != TRUTH) - 0.2) < 0.02
+    proba = noise.out_of_fold_proba(X, TEXTS, noisy)
+    assert set(proba) == {"embeddings", "tf-idf", "ensemble"}
+    assert all(p.shape == (N, 2) and np.allclose(p.sum(axis=1), 1) for p in proba.values())
+    flags = noise.find_label_issues(noisy, proba["ensemble"])
+    precision, recall = noise.precision_recall(flags, noisy != TRUTH)
+    assert precision > 0.6 and recall > 0.6
+    curve = noise.relabel_budget_curve(noise.label_quality(noisy, proba["ensemble"]), noisy != TRUTH)
+    assert curve.loc[0.1, "lift"] > 2 and curve["errors_found"].is_monotonic_increasing
+
+
+@pytest.mark.parametrize("labels, message", [
+    (TRUTH[:-1], "one per item"), (np.where(TRUTH == 1, 2, 0), "0 or 1"),
+])
+def test_labels_of_the_wrong_shape_or_values(labels, message):
+    with pytest.raises(ValueError, match=message):
+        noise.out_of_fold_proba(X, TEXTS, labels)
+
+
+def test_relabel_budget_curve_extremes():
+    is_error = np.array([True, False, False, False, False, False, False, False, False, True])
+    perfect = noise.relabel_budget_curve(np.where(is_error, 0.0, 1.0), is_error, budgets=(0.2, 0.5))
+    assert perfect.loc[0.2, "errors_found"] == 1 and perfect.loc[0.2, "lift"] == pytest.approx(5)
+    with pytest.raises(ValueError, match="no errors"):
+        noise.relabel_budget_curve(np.zeros(3), np.zeros(3, bool))
+
+
+def test_synthetic_noise_kinds_and_bad_rate():
+    y = np.repeat([0, 1], 5_000)
+    cc = noise.synthetic_noise(y, 0.2, "class_conditional")
+    nm = noise.true_noise_matrix(cc, y)
+    assert np.allclose(nm.sum(axis=0), 1) and nm[0, 1] > nm[1, 0]  # POSITIVE flips more often
+    with pytest.raises(ValueError):
+        noise.synthetic_noise(y, 0.6)
+
+
+def test_estimated_noise_matrix_is_column_stochastic():
+    noisy = noise.synthetic_noise(TRUTH, 0.1, seed=1)
+    proba = noise.out_of_fold_proba(X, TEXTS, noisy)["ensemble"]
+    assert np.allclose(noise.estimated_noise_matrix(noisy, proba).sum(axis=0), 1)
+
+
+def test_second_opinion_is_another_real_rater():
+    df = pd.DataFrame({"ratings": [[3, -2, 0], [1, 1, 1], [-1, 0, 0]], "single_label_rating": [3, 1, -1]})
+    votes = noise.second_opinion(df)
+    assert votes[0] == 0 and votes[1] == 1 and votes[2] == -1  # item 3 has no other rater who took a side
+
+
+def test_majority_and_crowdlab():
+    votes = np.array([[1, 1, 0], [0, 0, 1], [1, 0, -1]])
+    maj = noise.majority_of(votes)
+    assert maj[:2].tolist() == [1, 0] and maj[2] in (0, 1)
+    sided = noise.sided_rater_votes(pd.DataFrame({"ratings": [[2, 0, -1, 3], [0, 0, 1]]}), n_raters=3)
+    assert sorted(sided[0].tolist()) == [0, 1, 1] and sorted(sided[1].tolist()) == [-1, -1, 1]
+    many = np.column_stack([np.where(rng.random(N) < 0.9, TRUTH, 1 - TRUTH) for _ in range(3)])
+    proba = noise.out_of_fold_proba(X, TEXTS, noise.majority_of(many))["ensemble"]
+    consensus = noise.crowdlab_consensus(many, proba)
+    assert consensus.shape == (N,) and np.mean(consensus == TRUTH) > 0.9
+
+
+def test_remedies_table_and_mixup():
+    noisy = noise.synthetic_noise(TRUTH, 0.2, seed=2)
+    flags = noise.find_label_issues(noisy, noise.out_of_fold_proba(X, TEXTS, noisy)["ensemble"])
+    table = noise.compare_remedies(X, noisy, flags, TRUTH, X, TRUTH)
+    assert len(table) == 5 and (table["test accuracy"] > 0.8).all()
+    assert table.loc["re-label flagged (another real rater)", "test accuracy"] >= table.loc["do nothing", "test accuracy"] - 0.01
