@@ -3,34 +3,23 @@
 Run: .venv/bin/python benchmarks/noisy_labels.py   (after `make data`). Prints one summary line, writes JSON.
 """
 
-import json
-from pathlib import Path
+from common import run_over_seeds, write_result
 
-import numpy as np
+from helpers import noise
 
-import helpers
-from helpers import features, noise
-
-OUT = Path(__file__).resolve().parent / "results" / "noisy_labels.json"
 SEEDS = range(5)
 
 
 def main() -> None:
-    helpers.seed_everything()
-    movies, X = features.binary_movies()
-    runs = [noise.evaluate(movies, X, seed=s) for s in SEEDS]
-    mean = {k: round(float(np.mean([r[k] for r in runs])), 4) for k in runs[0] if k != "seed"}
-    OUT.parent.mkdir(exist_ok=True)
-    OUT.write_text(json.dumps({"seeds": list(SEEDS), "mean": mean,
-                               "runs": [{k: round(v, 4) for k, v in r.items()} for r in runs]}, indent=2) + "\n")
-    m = mean
+    runs, m = run_over_seeds(noise.evaluate, SEEDS)
+    out = write_result("noisy_labels", SEEDS, runs, m)
     best = max((k for k in m if k.startswith("remedy: ")), key=m.get)
     print(f"noisy labels ({len(SEEDS)} seeds): real {m['real_noise_rate']:.1%} noise, flags P {m['real_precision']:.2f} "
           f"R {m['real_recall']:.2f}, lift@10% {m['real_lift_at_10pct']:.2f} "
           f"({m['real_lift_at_10pct_with_rating_strength']:.2f} with rating strength); 20% uniform flips P "
           f"{m['synthetic_uniform20_precision']:.2f} R {m['synthetic_uniform20_recall']:.2f}; 3 raters MV "
           f"{m['majority_of_3_accuracy']:.4f} vs CROWDLAB {m['crowdlab_3_accuracy']:.4f}; test: do nothing "
-          f"{m['remedy: do nothing']:.3f}, best {best[8:]} {m[best]:.3f} -> {OUT.relative_to(Path.cwd())}")
+          f"{m['remedy: do nothing']:.3f}, best {best[8:]} {m[best]:.3f} -> {out}")
 
 
 if __name__ == "__main__":
