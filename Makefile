@@ -40,6 +40,7 @@ nbval: data
 
 bench: data
 	$(PY) benchmarks/ceiling.py
+	$(PY) benchmarks/active_learning.py
 	$(PY) benchmarks/weak_supervision.py
 	$(PY) benchmarks/noisy_labels.py
 

@@ -4,7 +4,7 @@ One module per lecture part (``cost`` for Part 1, ...) plus the shared layers: `
 sentences), ``features`` (sentence embeddings, TF-IDF), ``plotting`` and ``seeding``.
 """
 
-from helpers import checks, cost, data, features, noise, plotting, seeding, weak
+from helpers import active, checks, cost, data, features, noise, plotting, seeding, weak
 from helpers.seeding import seed_everything
 
-__all__ = ["checks", "cost", "data", "features", "noise", "plotting", "seeding", "weak", "seed_everything"]
+__all__ = ["active", "checks", "cost", "data", "features", "noise", "plotting", "seeding", "weak", "seed_everything"]

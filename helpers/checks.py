@@ -139,3 +139,28 @@ def ex05_clearest_error(answer_id: str, table: pd.DataFrame, flags, is_error) ->
     if got < best:
         raise AssertionError(f"Its raters agreed {got:.0%}; another flagged error has {best:.0%}. Sort descending.")
     _ok(f"sentence {answer_id}: {best:.0%} of raters disagree with the single rater, and cleanlab flagged it.")
+
+
+def ex02_entropy(entropy_bits: float) -> None:
+    """Notebook 02, exercise 1: the entropy of [0.50, 0.49, 0.01] in bits."""
+    p = np.array([0.50, 0.49, 0.01])
+    bits, nats = float(-(p * np.log2(p)).sum()), float(-(p * np.log(p)).sum())
+    if entropy_bits is None:
+        raise AssertionError("Your turn: -(p * log2(p)).sum().")
+    if math.isclose(entropy_bits, nats, abs_tol=1e-6):
+        raise AssertionError(f"{nats:.3f} is in nats (natural log); the question asks for bits: use np.log2.")
+    if not math.isclose(entropy_bits, bits, abs_tol=1e-6):
+        raise AssertionError(f"{entropy_bits:.3f} is not it; mind the minus sign and the base.")
+    _ok(f"{bits:.3f} bits: close to 1 bit, as for a coin flip between the two top classes.")
+
+
+def ex02_labels_to_reach(answer, curves: pd.DataFrame, setup: str, target: float) -> None:
+    """Notebook 02, exercise 2: labels a set-up needs before its mean curve stays at or above ``target``."""
+    from helpers.active import labels_to_reach
+
+    want = labels_to_reach(curves[curves["setup"] == setup], target).item()
+    if answer is None:
+        raise AssertionError("Your turn: filter the curves to one set-up and call active.labels_to_reach.")
+    if not (math.isclose(float(answer), want) or (math.isnan(float(answer)) and math.isnan(want))):
+        raise AssertionError(f"{answer} is not it. Filter curves on setup == {setup!r} first.")
+    _ok(f"{setup} needs {want:.0f} labels to stay at {target:.2f} or better.")

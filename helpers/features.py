@@ -68,10 +68,22 @@ def binary_movies():
     return movies[keep].reset_index(drop=True), vectors[keep]
 
 
-def tfidf(train_texts, *other_texts, **kwargs):
-    """TF-IDF features (unigrams + bigrams) fitted on ``train_texts``; returns the matrices for all arguments."""
-    vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, **kwargs)
+def tfidf_vectorizer() -> TfidfVectorizer:
+    """The series' TF-IDF: unigrams and bigrams seen at least twice, sublinear term frequency."""
+    return TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
+
+
+def tfidf(train_texts, *other_texts):
+    """TF-IDF features fitted on ``train_texts``; returns the matrices for all arguments."""
+    vectorizer = tfidf_vectorizer()
     return (vectorizer.fit_transform(train_texts), *(vectorizer.transform(t) for t in other_texts))
+
+
+def tfidf_classifier(seed: int = 0):
+    """TF-IDF followed by the series' logistic regression, as one scikit-learn pipeline (takes raw texts)."""
+    from sklearn.pipeline import make_pipeline
+
+    return make_pipeline(tfidf_vectorizer(), classifier(seed))
 
 
 def classifier(seed: int = 0) -> LogisticRegression:

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
-from sklearn.pipeline import make_pipeline
 
-from helpers.features import classifier
+from helpers.features import classifier, tfidf_classifier
 
 
 # ----------------------------------------------------------------------------------------------- pred_probs
@@ -23,7 +21,7 @@ def out_of_fold_proba(X, texts, labels, seed: int = 0, n_splits: int = 5) -> dic
     """
     labels = _check_labels(labels, len(texts))
     cv = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
-    tfidf = make_pipeline(TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True), classifier(seed))
+    tfidf = tfidf_classifier(seed)
     out = {
         "embeddings": cross_val_predict(classifier(seed), X, labels, cv=cv, method="predict_proba"),
         "tf-idf": cross_val_predict(tfidf, list(texts), labels, cv=cv, method="predict_proba"),

@@ -1,0 +1,110 @@
+"""Part 2 helpers: the three query scores against modAL, the experiment runner, metrics, stopping, the session."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from modAL.uncertainty import classifier_entropy, classifier_margin, classifier_uncertainty
+
+from helpers import active
+
+
+class FixedProba:
+    def __init__(self, proba):
+        self.proba = np.asarray(proba)
+
+    def predict_proba(self, X):
+        return self.proba
+
+
+PROBA = np.random.default_rng(0).dirichlet([1, 1, 1], size=200)
+
+
+def test_scores_match_modal():
+    stub = FixedProba(PROBA)
+    assert np.allclose(active.least_confidence(PROBA), classifier_uncertainty(stub, None))
+    assert np.allclose(active.margin(PROBA), classifier_margin(stub, None))
+    assert np.allclose(active.entropy(PROBA), classifier_entropy(stub, None))
+
+
+def test_lecture_examples_and_bases():
+    assert active.entropy([[0.34, 0.33, 0.33]], base=2)[0] == pytest.approx(1.585, abs=1e-3)  # lecture's 1.58
+    assert active.entropy([[0.98, 0.01, 0.01]])[0] == pytest.approx(0.112, abs=1e-3)  # lecture's 0.12 (nats)
+    assert active.entropy([[1.0, 0.0, 0.0]])[0] == 0
+    assert active.margin([[0.50, 0.49, 0.01]])[0] == pytest.approx(0.01)
+    assert active.least_confidence([[0.34, 0.33, 0.33]])[0] == pytest.approx(0.66)
+
+
+def test_binary_scores_rank_alike():
+    p = np.random.default_rng(1).random(100)
+    proba = np.column_stack([1 - p, p])
+    r = [pd.Series(s).rank() for s in (active.least_confidence(proba), -active.margin(proba), active.entropy(proba))]
+    assert r[0].equals(r[1]) and r[0].equals(r[2])
+
+
+rng = np.random.default_rng(0)
+y = rng.integers(0, 2, 600)
+X = np.column_stack([y * 2.0 - 1 + rng.normal(0, 1.0, 600), rng.normal(size=(600, 3))])
+
+
+@pytest.mark.parametrize("strategy", ["random", "uncertainty", "margin", "entropy", "ranked batch (modAL)",
+                                      "cluster diversity"])
+def test_every_strategy_runs_and_learns(strategy):
+    curve = active.run_active_learning(X[:500], y[:500], X[500:], y[500:], strategy, budget=60, batch=10,
+                                       n_start=10)
+    assert curve["labels"].tolist() == [10, 20, 30, 40, 50, 60]
+    assert curve["accuracy"].iloc[-1] > 0.7
+
+
+def test_learning_curves_and_metrics():
+    setups = {"random": dict(strategy="random"), "uncertainty": dict(strategy="uncertainty")}
+    curves = active.learning_curves(X[:500], y[:500], X[500:], y[500:], setups, seeds=range(3), progress=False,
+                                    budget=60, batch=10, n_start=10)
+    assert set(curves.columns) == {"setup", "seed", "labels", "accuracy"} and len(curves) == 2 * 3 * 6
+    auc = active.area_under_curve(curves)
+    assert ((auc > 0.6) & (auc < 1)).all()
+    band = active.curve_band(curves)
+    assert (band["low"] <= band["mean"]).all() and (band["mean"] <= band["high"]).all()
+    table = active.savings(curves, at=60)
+    assert table.loc["random", "labels to reach"] <= 60 and (table["saving"].dropna() > 0).all()
+
+
+def test_labels_to_reach_needs_the_curve_to_stay_above():
+    curves = pd.DataFrame({"setup": "a", "seed": 0, "labels": [10, 20, 30, 40], "accuracy": [0.6, 0.8, 0.7, 0.8]})
+    assert active.labels_to_reach(curves, 0.75)["a"] == 40
+    assert np.isnan(active.labels_to_reach(curves, 0.9)["a"])
+
+
+def test_cold_start_by_clusters_is_spread_and_complete():
+    idx = active.cold_start(X, 20, "clusters")
+    assert len(idx) == 20 and len(set(idx)) == 20
+    with pytest.raises(ValueError, match="cold start"):
+        active.cold_start(X, 5, "magic")
+
+
+def test_empty_pool_and_bad_budget_are_clear_errors():
+    with pytest.raises(ValueError, match="empty"):
+        active.run_active_learning(X[:0], y[:0], X, y)
+    with pytest.raises(ValueError, match="budget"):
+        active.run_active_learning(X[:50], y[:50], X, y, budget=100)
+
+
+def test_stopping_rule_fires_on_an_easy_problem():
+    rows = active.stabilizing_predictions(X[:500], y[:500], X[500:], budget=400, n_start=10, threshold=0.98)
+    assert rows["stop"].iloc[-1] and rows["labels"].iloc[-1] < 400
+
+
+def test_labeling_session_with_an_oracle_and_bad_answers():
+    texts = [f"sentence {i}" for i in range(500)]
+    session = active.LabelingSession(texts, X[:500], X[500:], y[500:], {0: int(y[0]), 1: 1 - int(y[0])}, batch=5)
+    curve = session.answer_with(lambda i: y[i], n_batches=4)
+    assert curve["labels"].tolist() == [2, 7, 12, 17, 22] and len(session.queue) == 5
+    with pytest.raises(ValueError, match="0 .*or 1"):
+        session.answer(2)
+    widget = session.widget()
+    assert "sentence" in widget.children[0].value and widget.children[3].value[:4] == b"\x89PNG"
+    before, head = len(session.labels), session.queue[0]
+    widget.children[1].children[1].click()  # the POSITIVE button, as a student would click it
+    assert len(session.labels) == before + 1 and session.labels[head] == 1
+    assert f"{before + 1} labels so far" in widget.children[2].value
+    with pytest.raises(ValueError, match="both classes"):
+        active.LabelingSession(texts, X[:500], X[500:], y[500:], {0: 1, 1: 1})
