@@ -1,7 +1,8 @@
 """Companion package of the notebook series "Optimizing the Labeling Process".
 
-One module per lecture part (``cost`` for Part 1, ...) plus the shared layers: ``data`` (the real multi-rater
-sentences), ``features`` (sentence embeddings, TF-IDF), ``plotting`` and ``seeding``.
+One module per lecture part — ``cost`` (Part 1), ``active`` (2), ``weak`` (3), ``noise`` (5) — plus the shared
+layers: ``data`` (the real multi-rater sentences), ``features`` (sentence embeddings, TF-IDF), ``checks`` (exercise
+checks), ``plotting`` and ``seeding``.
 """
 
 from helpers import active, checks, cost, data, features, noise, plotting, seeding, weak
