@@ -1,0 +1,246 @@
+"""Part 4 helpers: parsing, routing, cache, ledger and budget; failure paths against a real local HTTP server that
+misbehaves on purpose; and one round trip through the bundled SmolLM2 server."""
+
+import json
+import math
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import numpy as np
+import openai
+import pytest
+
+from helpers import llm
+
+
+def chat_body(content):
+    return {"id": "c", "object": "chat.completion", "created": 0, "model": "m",
+            "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}],
+            "usage": {"prompt_tokens": 11, "completion_tokens": 2, "total_tokens": 13}}
+
+
+def completion_body(top):
+    return {"id": "c", "object": "text_completion", "created": 0, "model": "m",
+            "choices": [{"index": 0, "finish_reason": "length", "text": " positive",
+                         "logprobs": {"tokens": [" positive"], "token_logprobs": [-0.1], "text_offset": [0],
+                                      "top_logprobs": [top]}}],
+            "usage": {"prompt_tokens": 30, "completion_tokens": 1, "total_tokens": 31}}
+
+
+class Scripted(ThreadingHTTPServer):
+    """An HTTP server that answers each POST with the next scripted step: (status, body) or ("sleep", s)."""
+
+    def __init__(self, steps):
+        self.steps, self.hits = list(steps), 0
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(h):
+                h.rfile.read(int(h.headers["Content-Length"]))
+                self.hits += 1
+                step = self.steps.pop(0) if len(self.steps) > 1 else self.steps[0]
+                if step[0] == "sleep":
+                    time.sleep(step[1])
+                    step = (200, chat_body("POSITIVE"))
+                status, body = step
+                raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+                h.send_response(status)
+                h.send_header("Content-Type", "application/json")
+                h.send_header("Content-Length", str(len(raw)))
+                h.send_header("retry-after-ms", "10")  # keep the client's backoff short in tests
+                h.end_headers()
+                h.wfile.write(raw)
+
+            def log_message(h, *args):
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    def labeler(self, tmp_path=None, timeout=5.0, max_retries=2, **kw):
+        client = openai.OpenAI(base_url=f"http://127.0.0.1:{self.server_port}/v1", api_key="x",
+                               timeout=timeout, max_retries=max_retries)
+        cache = llm.ResponseCache(tmp_path) if tmp_path else None
+        return llm.Labeler(llm.Connection(client, "m"), cache=cache, progress=False, **kw)
+
+
+@pytest.fixture
+def scripted():
+    servers = []
+
+    def make(*steps):
+        servers.append(Scripted(steps))
+        return servers[-1]
+
+    yield make
+    for s in servers:
+        s.shutdown()
+        s.server_close()
+
+
+MSG = [llm.role_messages("A fine film.")]
+
+
+# --- parsing ---
+
+@pytest.mark.parametrize("reply, label", [
+    ("POSITIVE", "POSITIVE"), (" negative.\n", "NEGATIVE"), ("Classification: Positive", "POSITIVE"),
+    ('{"label": "NEGATIVE", "confidence": 0.9}', "NEGATIVE"), ("POSITIVE or NEGATIVE", None), ("", None),
+    (None, None), ("I cannot tell", None), ("NEGATIVELY", None), ('{"label": "MAYBE"}', None),
+])
+def test_parse_label(reply, label):
+    assert llm.parse_label(reply) == label
+
+
+def test_parse_json_reply():
+    assert llm.parse_json_reply('Sure! {"label": "positive", "confidence": 0.8} done') == ("POSITIVE", 0.8)
+    label, conf = llm.parse_json_reply('{"label": "POSITIVE", "confidence": "very"}')
+    assert label == "POSITIVE" and math.isnan(conf)
+    assert math.isnan(llm.parse_json_reply('{"label": "POSITIVE", "confidence": 7}')[1])  # out of range
+    assert llm.parse_json_reply('{"label": "POSITIVE", "confidence": 0.8')[0] is None  # truncated
+
+
+# --- scores to labels, routing ---
+
+def test_fit_bias_and_proba():
+    logp = np.log(np.array([[0.9, 0.1], [0.6, 0.4], [0.3, 0.7], [0.2, 0.8]]))
+    y = np.array([0, 1, 1, 1])
+    bias = llm.fit_bias(logp, y)
+    p = llm.proba_from_logprobs(logp, bias)
+    assert ((p > 0.5) == y).all()
+    assert llm.proba_from_logprobs(logp)[0] == pytest.approx(0.1)  # renormalised over the two words
+
+
+def test_hybrid_routing():
+    p = np.array([0.99, 0.02, 0.6, 0.45, 0.9])
+    y = np.array([1, 0, 0, 1, 1])
+    kept, human = llm.hybrid_labeling(p, 0.8)
+    assert kept.tolist() == [0, 1, 4] and human.tolist() == [2, 3]
+    curve = llm.accuracy_coverage(p, y, [0.5, 0.8])
+    assert curve["coverage"].tolist() == [1.0, 0.6] and curve["accuracy"].tolist() == [0.6, 1.0]
+    assert llm.threshold_for(p, y, 1.0) == pytest.approx(0.9)
+    with pytest.raises(ValueError, match="No threshold"):
+        llm.threshold_for(np.array([0.9]), np.array([0]), 0.95)
+
+
+def test_pick_shots_are_dev_balanced_and_exclude():
+    import pandas as pd
+    df = pd.DataFrame({"id": range(8), "text": [f"t{i}" for i in range(8)], "mean": [3, -3, 3, -3, 3, -3, 3, -3],
+                       "label": [1, 0] * 4, "split": ["dev"] * 6 + ["test"] * 2})
+    shots = llm.pick_shots(df, 4, exclude=[0])
+    assert [y for _, y in shots] == [1, 0, 1, 0]
+    assert "t0" not in [t for t, _ in shots] and not {"t6", "t7"} & {t for t, _ in shots}
+
+
+# --- request path against a misbehaving HTTP server ---
+
+def test_server_down_says_how_to_start(tmp_path):
+    lab = Scripted([(200, chat_body("x"))])
+    port = lab.server_port
+    lab.shutdown()
+    lab.server_close()
+    client = openai.OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key="x", timeout=2, max_retries=0)
+    labeler = llm.Labeler(llm.Connection(client, "m"), cache=llm.ResponseCache(tmp_path), progress=False)
+    with pytest.raises(llm.LLMError, match="No LLM server answers.*OPENAI_BASE_URL"):
+        labeler.generate(MSG)
+    assert not any(tmp_path.rglob("*"))  # nothing written
+
+
+def test_timeout_is_clear(scripted, tmp_path):
+    srv = scripted(("sleep", 1.0))
+    with pytest.raises(llm.LLMError, match="did not answer within"):
+        srv.labeler(tmp_path, timeout=0.2, max_retries=0).generate(MSG)
+    assert not any(tmp_path.rglob("*.json"))
+
+
+def test_429_then_success_is_retried(scripted, tmp_path):
+    srv = scripted((429, {"error": {"message": "slow down"}}), (200, chat_body("POSITIVE")))
+    lab = srv.labeler(tmp_path)
+    assert lab.generate(MSG)["label"].tolist() == ["POSITIVE"]
+    assert srv.hits == 2 and lab.ledger.requests == 1 and lab.ledger.prompt_tokens == 11
+
+
+def test_5xx_after_retries_is_clear(scripted):
+    srv = scripted((503, {"error": {"message": "overloaded"}}))
+    with pytest.raises(llm.LLMError, match="HTTP 503"):
+        srv.labeler(max_retries=1).generate(MSG)
+    assert srv.hits == 2
+
+
+def test_malformed_and_empty_replies_abstain(scripted):
+    srv = scripted((200, chat_body("I think it is good")), (200, chat_body("")), (200, chat_body("NEGATIVE")))
+    out = srv.labeler().generate(MSG * 3)
+    assert out["label"].isna().tolist() == [True, True, False] and out["label"][2] == "NEGATIVE"
+
+
+def test_body_that_is_not_json_is_a_clear_error(scripted, tmp_path):
+    srv = scripted((200, b"<html>proxy error</html>"))
+    with pytest.raises(llm.LLMError):
+        srv.labeler(tmp_path).generate(MSG)
+    assert not any(tmp_path.rglob("*.json"))
+
+
+def test_missing_logprobs_is_a_clear_error(scripted):
+    srv = scripted((200, completion_body(None)))
+    with pytest.raises(llm.LLMError, match="no logprobs"):
+        srv.labeler().score(["Review: x\nSentiment:"])
+
+
+def test_score_reads_label_words(scripted):
+    srv = scripted((200, completion_body({" positive": -0.2, " negative": -1.8, " the": -4.0})),
+                   (200, completion_body({" negative": -0.1, " bad": -3.0})))
+    logp = srv.labeler().score(["a", "b"])
+    assert logp.tolist() == [[-1.8, -0.2], [-0.1, -3.0]]  # a word outside the top list gets the lowest returned
+
+
+def test_cache_hits_skip_the_server_and_write_atomically(scripted, tmp_path):
+    srv = scripted((200, chat_body("POSITIVE")))
+    lab = srv.labeler(tmp_path)
+    lab.generate(MSG)
+    lab.generate(MSG)
+    assert srv.hits == 1 and lab.ledger.cached == 1 and lab.ledger.requests == 2
+    assert len(list(tmp_path.rglob("*.json"))) == 1 and not list(tmp_path.rglob("*.tmp"))
+
+
+def test_budget_guard_sends_nothing(scripted, tmp_path):
+    srv = scripted((200, chat_body("POSITIVE")))
+    lab = srv.labeler(tmp_path, budget_usd=0.01, price_as="gpt-4")
+    with pytest.raises(llm.BudgetExceeded, match="nothing was sent"):
+        lab.generate(MSG * 1000)
+    assert srv.hits == 0 and lab.ledger.requests == 0 and not any(tmp_path.rglob("*"))
+    assert lab.generate(MSG)["label"].tolist() == ["POSITIVE"]  # a run under the cap goes through
+
+
+def test_ledger_prices():
+    led = llm.Ledger(requests=1000, prompt_tokens=1_000_000, completion_tokens=1000, seconds=400)
+    assert led.cost("gpt-4") == pytest.approx(30.06)
+    table = led.table()
+    assert table.loc["local", "cost $"] == 0 and table.loc["local", "seconds per 1,000 labels"] == 400
+
+
+def test_remote_endpoint_starts_nothing(monkeypatch, scripted):
+    srv = scripted((200, chat_body("x")))
+    monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{srv.server_port}/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", "x")
+    monkeypatch.setenv("OPENAI_MODEL", "some-model")
+    conn = llm.connect()
+    assert conn.server is None and conn.model == "some-model" and str(srv.server_port) in conn.base_url
+
+
+# --- the real bundled model ---
+
+def test_local_server_round_trip(monkeypatch):
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    conn = llm.connect()
+    try:
+        lab = llm.Labeler(conn, progress=False)
+        prompt = llm.ScoringPrompt(shots=(("A triumph.", 1), ("Dull and lifeless.", 0)))
+        logp = lab.score([prompt("Wonderful, moving and funny."), prompt("A tedious, boring mess.")])
+        p = llm.proba_from_logprobs(logp)
+        assert p[0] > 0.5 > p[1]
+        assert lab.ledger.prompt_tokens > 0 and lab.ledger.completion_tokens == 2
+        assert isinstance(lab.generate([llm.role_messages("Great!")])["reply"][0], str)
+    finally:
+        conn.close()
+    assert conn.server.process.poll() is not None  # stopped
