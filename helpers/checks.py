@@ -163,3 +163,63 @@ def ex02_labels_to_reach(answer, curves: pd.DataFrame, setup: str, target: float
     if not (math.isclose(float(answer), want) or (math.isnan(float(answer)) and math.isnan(want))):
         raise AssertionError(f"{answer} is not it. Filter curves on setup == {setup!r} first.")
     _ok(f"{setup} needs {want:.0f} labels to stay at {target:.2f} or better.")
+
+
+def ex04_threshold(threshold: float, proba, y, target: float = 0.95) -> None:
+    """Notebook 04, exercise 1: the smallest confidence threshold (steps of 0.01 from 0.50) whose kept items reach
+    ``target`` accuracy on the dev items."""
+    if threshold is None:
+        raise AssertionError("Your turn: set threshold to a number between 0.50 and 1.00.")
+    proba, y = np.asarray(proba), np.asarray(y)
+    conf, right = np.maximum(proba, 1 - proba), (proba > 0.5) == y
+    grid = np.round(np.arange(0.50, 1.00, 0.01), 2)
+    ok = [t for t in grid if (conf >= t).any() and right[conf >= t].mean() >= target]
+    if not ok:
+        raise AssertionError(f"No threshold reaches {target:.0%} on these items; lower the target.")
+    want = ok[0]
+    kept = conf >= threshold
+    if not kept.any():
+        raise AssertionError(f"At {threshold} the LLM keeps nothing: every item would go to humans.")
+    if right[kept].mean() < target:
+        raise AssertionError(f"At {threshold} the kept items are only {right[kept].mean():.1%} right; go higher.")
+    if threshold > want + 1e-9:
+        raise AssertionError(f"{threshold} reaches {target:.0%}, but so does a lower one, which sends fewer items "
+                             "to humans. Try smaller values.")
+    _ok(f"threshold {want:.2f} keeps {kept.mean():.0%} of the items at {right[kept].mean():.1%} accuracy.")
+
+
+def ex04_confident_mistake(answer_id, items: pd.DataFrame, proba, min_confidence: float = 0.9) -> None:
+    """Notebook 04, exercise 2: a sentence the LLM labels with confidence >= ``min_confidence`` against the raters'
+    consensus (``items``: the scored rows, in the order of ``proba``)."""
+    if answer_id is None:
+        raise AssertionError("Your turn: set answer_id to the id of a sentence from the scored items.")
+    proba = np.asarray(proba)
+    where = np.flatnonzero(items["id"].to_numpy() == answer_id)
+    if not len(where):
+        raise AssertionError(f"{answer_id} is not among the scored items; pick an id from their 'id' column.")
+    i = where[0]
+    conf, pred, truth = max(proba[i], 1 - proba[i]), int(proba[i] > 0.5), int(items["label"].iat[i])
+    if pred == truth:
+        raise AssertionError(f"The LLM got {answer_id} right (P(positive) = {proba[i]:.2f}); look for a mistake.")
+    if conf < min_confidence:
+        raise AssertionError(f"{answer_id} is a mistake, but a hesitant one (confidence {conf:.2f}); find one at "
+                             f"{min_confidence} or more: the kind routing cannot catch.")
+    _ok(f"the LLM is {conf:.0%} sure of the wrong side for: {items['text'].iat[i]!r} "
+        f"(raters' mean {items['mean'].iat[i]:+.2f}).")
+
+
+def ex04_cost(answer: float, ledger, n_labels: int, model: str = "gpt-3.5-turbo") -> None:
+    """Notebook 04, exercise 3: what ``n_labels`` labels would cost at ``model``'s prices, with this run's tokens
+    per label (``ledger``: the run's ``helpers.llm.Ledger``)."""
+    from helpers.llm import PRICES
+    if answer is None:
+        raise AssertionError("Your turn: compute the dollars from the ledger's tokens per label and PRICES.")
+    p_in, p_out = PRICES[model]
+    per_label = (ledger.prompt_tokens * p_in + ledger.completion_tokens * p_out) / 1e6 / ledger.requests
+    want = per_label * n_labels
+    if math.isclose(answer, want * 1e6, rel_tol=1e-3):
+        raise AssertionError("PRICES are dollars per million tokens: divide by 1,000,000.")
+    if not math.isclose(answer, want, rel_tol=1e-3):
+        raise AssertionError(f"Not quite: tokens per label (prompt and completion, priced separately) times "
+                             f"{n_labels:,} labels is not ${answer:,.4f}.")
+    _ok(f"${want:,.2f} for {n_labels:,} labels at {model} prices (${1000 * per_label:.3f} per 1,000).")

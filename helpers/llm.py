@@ -401,11 +401,13 @@ class Labeler:
 
     def generate_json(self, messages: list[list[dict]], labels: tuple[str, ...] = LABELS,
                       max_tokens: int = 40) -> pd.DataFrame:
-        """Like ``generate`` for JSON replies: the label and the model's self-reported confidence."""
-        out = self._run("chat", [{"messages": m} for m in messages], max_tokens, "generate")
-        replies = [r["choices"][0]["message"]["content"] or "" for r in out]
-        parsed = [parse_json_reply(r, labels) for r in replies]
-        return pd.DataFrame({"reply": replies, "label": [p[0] for p in parsed], "confidence": [p[1] for p in parsed]})
+        """Like ``generate`` for the JSON prompt: the label (read from the JSON, else from the text), whether the
+        reply held a valid JSON object, and the model's self-reported confidence (nan without one)."""
+        out = self.generate(messages, labels, max_tokens)
+        parsed = [parse_json_reply(r, labels) for r in out["reply"]]
+        out["json_ok"] = [lab is not None for lab, _ in parsed]
+        out["confidence"] = [conf for _, conf in parsed]
+        return out
 
     def score(self, prompts: list[str], words: tuple[str, ...] = (" negative", " positive"),
               top_logprobs: int = 20) -> np.ndarray:
@@ -464,3 +466,61 @@ def hybrid_labeling(proba: np.ndarray, threshold: float) -> tuple[np.ndarray, np
     go to the human queue. Returns (kept indices, human-queue indices)."""
     conf = np.maximum(proba, 1 - proba)
     return np.flatnonzero(conf >= threshold), np.flatnonzero(conf < threshold)
+
+
+# --- evaluation on the real sentences -----------------------------------------------------------------------------
+
+CLEAR = 0.5  # |mean rating| at or above which the raters clearly took a side
+
+
+def clear_items(df: pd.DataFrame, split: str, n: int | None = None, seed: int = 0, exclude=()) -> pd.DataFrame:
+    """Binary sentences of one split whose raters clearly took a side (|mean| >= 0.5), optionally a sample of n."""
+    items = df[(df["split"] == split) & (df["mean"].abs() >= CLEAR) & (df["label"] >= 0)
+               & ~df["id"].isin(list(exclude))]
+    return items if n is None or n >= len(items) else items.sample(n, random_state=seed)
+
+
+def search_shots(labeler: Labeler, df: pd.DataFrame, k: int = 4, candidates: int = 8, n_eval: int = 150,
+                 seed: int = 0, **prompt_args) -> pd.DataFrame:
+    """Model selection on the dev split: score ``candidates`` random shot sets on the same dev items and rank them
+    by AUROC. The test split is never touched. Returns one row per candidate (best first) with its shot ids,
+    its dev logprobs and the accuracy of a threshold fitted on them."""
+    from sklearn.metrics import roc_auc_score
+    rows = []
+    for c in range(candidates):
+        shots = pick_shots(df, k, seed=seed + c)
+        ids = df.loc[df["text"].isin([t for t, _ in shots]), "id"].tolist()
+        dev = clear_items(df, "dev", n_eval, seed=seed, exclude=ids)
+        prompt = ScoringPrompt(tuple(shots), **prompt_args)
+        logp = labeler.score([prompt(t) for t in dev["text"].to_numpy()])
+        y = dev["label"].to_numpy()
+        bias = fit_bias(logp, y)
+        rows.append({"candidate": c, "shot_ids": ids, "auroc": roc_auc_score(y, logp[:, 1] - logp[:, 0]),
+                     "accuracy": float(((proba_from_logprobs(logp, bias) > 0.5) == y).mean()), "bias": bias,
+                     "prompt": prompt, "dev_ids": dev["id"].tolist(), "dev_logp": logp})
+    return pd.DataFrame(rows).sort_values("auroc", ascending=False, ignore_index=True)
+
+
+def score_quality(proba: np.ndarray, y: np.ndarray) -> dict:
+    """Accuracy at P = 0.5 and AUROC of P(positive) against the raters' consensus."""
+    from sklearn.metrics import roc_auc_score
+    return {"accuracy": float(((proba > 0.5) == y).mean()), "auroc": float(roc_auc_score(y, proba))}
+
+
+def confidence_auroc(confidence: np.ndarray, correct: np.ndarray) -> float:
+    """How well a confidence separates right labels from wrong ones (0.5 = not at all)."""
+    from sklearn.metrics import roc_auc_score
+    ok = ~np.isnan(confidence)
+    if len(set(correct[ok])) < 2:
+        return math.nan
+    return float(roc_auc_score(correct[ok], confidence[ok]))
+
+
+def reliability(confidence: np.ndarray, correct: np.ndarray, bins: int = 5) -> pd.DataFrame:
+    """Reliability table: per confidence bin, the mean stated confidence, the observed accuracy and the count."""
+    ok = ~np.isnan(confidence)
+    conf, right = confidence[ok], correct[ok].astype(float)
+    which = np.clip(((conf - 0.5) / 0.5 * bins).astype(int), 0, bins - 1)  # equal bins over [0.5, 1]; below 0.5 -> first
+    rows = [{"confidence": conf[which == b].mean(), "accuracy": right[which == b].mean(), "n": int((which == b).sum())}
+            for b in range(bins) if (which == b).any()]
+    return pd.DataFrame(rows)

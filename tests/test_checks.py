@@ -39,3 +39,44 @@ def test_most_disputed(capsys):
                             (positive["id"].iloc[0], "Sort by agreement")]:
         with pytest.raises(AssertionError, match=message):
             checks.ex01_most_disputed(answer, movies)
+
+
+def test_ex04_threshold(capsys):
+    import numpy as np
+    p = np.array([0.99, 0.02, 0.6, 0.45, 0.9, 0.97])
+    y = np.array([1, 0, 0, 1, 1, 1])
+    checks.ex04_threshold(0.61, p, y, target=0.95)  # at 0.60 the wrong 0.6 item is still kept
+    assert capsys.readouterr().out.startswith("Correct")
+    with pytest.raises(AssertionError, match="Your turn"):
+        checks.ex04_threshold(None, p, y)
+    with pytest.raises(AssertionError, match="go higher"):
+        checks.ex04_threshold(0.5, p, y, target=0.95)
+    with pytest.raises(AssertionError, match="lower one"):
+        checks.ex04_threshold(0.95, p, y, target=0.95)
+
+
+def test_ex04_confident_mistake(capsys):
+    import numpy as np
+    items = pd.DataFrame({"id": [1, 2, 3], "text": ["a", "b", "c"], "label": [1, 0, 1], "mean": [2.0, -2.0, 1.0]})
+    p = np.array([0.95, 0.03, 0.3])
+    items.loc[1, "label"] = 1
+    checks.ex04_confident_mistake(2, items, p)
+    assert "sure of the wrong side" in capsys.readouterr().out
+    with pytest.raises(AssertionError, match="got 1 right"):
+        checks.ex04_confident_mistake(1, items, p)
+    with pytest.raises(AssertionError, match="hesitant"):
+        checks.ex04_confident_mistake(3, items, p)
+    with pytest.raises(AssertionError, match="not among"):
+        checks.ex04_confident_mistake(9, items, p)
+
+
+def test_ex04_cost(capsys):
+    from helpers import llm
+    led = llm.Ledger(requests=100, prompt_tokens=3000, completion_tokens=100)
+    want = (3000 * 0.50 + 100 * 1.50) / 1e6 / 100 * 10_000
+    checks.ex04_cost(want, led, 10_000)
+    assert capsys.readouterr().out.startswith("Correct")
+    with pytest.raises(AssertionError, match="per million"):
+        checks.ex04_cost(want * 1e6, led, 10_000)
+    with pytest.raises(AssertionError, match="Not quite"):
+        checks.ex04_cost(1.0, led, 10_000)
