@@ -410,9 +410,11 @@ class Labeler:
         return out
 
     def score(self, prompts: list[str], words: tuple[str, ...] = (" negative", " positive"),
-              top_logprobs: int = 20) -> np.ndarray:
+              top_logprobs: int | None = None) -> np.ndarray:
         """Logprob-scored: one completion token per item; returns log P(word) for each label word, shape
-        (n, len(words)). A word outside the returned top list gets the lowest returned logprob as an upper bound."""
+        (n, len(words)). A word outside the returned top list gets the lowest returned logprob as an upper bound.
+        ``top_logprobs`` defaults to 20 on the bundled server and to 5 elsewhere (OpenAI's cap)."""
+        top_logprobs = top_logprobs or (20 if self.conn.server is not None else 5)
         out = self._run("completions", [{"prompt": p, "logprobs": top_logprobs} for p in prompts], 1, "score")
         rows = []
         for r in out:
@@ -489,7 +491,8 @@ def search_shots(labeler: Labeler, df: pd.DataFrame, k: int = 4, candidates: int
     rows = []
     for c in range(candidates):
         shots = pick_shots(df, k, seed=seed + c)
-        ids = df.loc[df["text"].isin([t for t, _ in shots]), "id"].tolist()
+        id_of = dict(zip(df["text"], df["id"]))
+        ids = [id_of[t] for t, _ in shots]  # in prompt order: the order of the examples matters
         dev = clear_items(df, "dev", n_eval, seed=seed, exclude=ids)
         prompt = ScoringPrompt(tuple(shots), **prompt_args)
         logp = labeler.score([prompt(t) for t in dev["text"].to_numpy()])
@@ -524,3 +527,23 @@ def reliability(confidence: np.ndarray, correct: np.ndarray, bins: int = 5) -> p
     rows = [{"confidence": conf[which == b].mean(), "accuracy": right[which == b].mean(), "n": int((which == b).sum())}
             for b in range(bins) if (which == b).any()]
     return pd.DataFrame(rows)
+
+
+def validate_llm_labels(llm_labels: np.ndarray, human_labels: np.ndarray, sample_size: int = 50,
+                        seed: int = 0) -> tuple[float, np.ndarray]:
+    """The lecture's spot check without ``input()``: a random sample of LLM labels is compared with what a
+    human said about the same items (here one real rater per item). Returns (agreement, sampled indices)."""
+    llm_labels, human_labels = np.asarray(llm_labels), np.asarray(human_labels)
+    if llm_labels.shape != human_labels.shape:
+        raise ValueError(f"{llm_labels.shape[0]} LLM labels but {human_labels.shape[0]} human labels.")
+    if sample_size > len(llm_labels):
+        raise ValueError(f"Cannot sample {sample_size} of {len(llm_labels)} labels.")
+    idx = np.sort(np.random.default_rng(seed).choice(len(llm_labels), sample_size, replace=False))
+    return float((llm_labels[idx] == human_labels[idx]).mean()), idx
+
+
+def benchmark_results() -> dict:
+    """The figures ``benchmarks/llm_labeling.py`` measured (on >= 500 sentences), flattened for the notebook."""
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "results" / "llm_labeling.json"
+    raw = json.loads(path.read_text())
+    return {**raw, **raw["mean"]}

@@ -244,3 +244,12 @@ def test_local_server_round_trip(monkeypatch):
     finally:
         conn.close()
     assert conn.server.process.poll() is not None  # stopped
+
+
+def test_validate_llm_labels():
+    agreement, idx = llm.validate_llm_labels(np.array([1, 0, 1, 1]), np.array([1, 0, 0, 1]), sample_size=4)
+    assert agreement == 0.75 and idx.tolist() == [0, 1, 2, 3]
+    with pytest.raises(ValueError, match="4 LLM labels but 3"):
+        llm.validate_llm_labels(np.ones(4), np.ones(3), 2)
+    with pytest.raises(ValueError, match="Cannot sample"):
+        llm.validate_llm_labels(np.ones(4), np.ones(4), 5)
