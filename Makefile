@@ -42,6 +42,7 @@ bench: data
 	$(PY) benchmarks/ceiling.py
 	$(PY) benchmarks/active_learning.py
 	$(PY) benchmarks/weak_supervision.py
+	$(PY) benchmarks/llm_labeling.py
 	$(PY) benchmarks/noisy_labels.py
 
 clean:
