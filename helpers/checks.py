@@ -223,3 +223,37 @@ def ex04_cost(answer: float, ledger, n_labels: int, model: str = "gpt-3.5-turbo"
         raise AssertionError(f"Not quite: tokens per label (prompt and completion, priced separately) times "
                              f"{n_labels:,} labels is not ${answer:,.4f}.")
     _ok(f"${want:,.2f} for {n_labels:,} labels at {model} prices (${1000 * per_label:.3f} per 1,000).")
+
+
+def ex06_cost_share(answer: float, ledger_table: pd.DataFrame, n_pool: int, price: float = 0.30) -> None:
+    """Notebook 06, exercise 1: the hybrid's dollars as a share of one human label per pool sentence."""
+    if answer is None:
+        raise AssertionError("Your turn: divide the ledger's dollars by the all-human price.")
+    want = ledger_table["dollars"].sum() / (n_pool * price)
+    if math.isclose(answer, 100 * want, rel_tol=1e-6):
+        raise AssertionError("That is a percentage; give the share as a fraction (0.05, not 5).")
+    if math.isclose(answer, ledger_table["dollars"].sum(), rel_tol=1e-6):
+        raise AssertionError("That is the hybrid's dollars; divide by the all-human price (pool size x price).")
+    if not math.isclose(answer, want, rel_tol=1e-6):
+        raise AssertionError(f"Not quite: sum the 'dollars' column (every stage, the dev labels included) and divide "
+                             f"by {n_pool:,} x ${price:.2f}.")
+    _ok(f"the hybrid costs {want:.1%} of labeling everything by hand ({1 / want:.0f}x cheaper).")
+
+
+def ex06_dominated(answer, board: pd.DataFrame) -> None:
+    """Notebook 06, exercise 2: the strategies another one beats or equals on both accuracy and dollars."""
+    if answer is None:
+        raise AssertionError("Your turn: make a list of names from board.index.")
+    acc, usd = board["accuracy"], board["dollars"]
+    want = {a for a in board.index for b in board.index
+            if b != a and acc[b] >= acc[a] and usd[b] <= usd[a] and (acc[b] > acc[a] or usd[b] < usd[a])}
+    got = set(answer)
+    if unknown := got - set(board.index):
+        raise AssertionError(f"{sorted(unknown)} are not strategies; use the names in board.index.")
+    if missing := want - got:
+        a = sorted(missing)[0]
+        raise AssertionError(f"{a!r} is dominated too: look for a strategy at least as accurate for no more money.")
+    if extra := got - want:
+        a = sorted(extra)[0]
+        raise AssertionError(f"Nothing beats {a!r} on both axes: every cheaper strategy is less accurate.")
+    _ok(f"dominated: {', '.join(sorted(want)) or 'none'}; the rest form the Pareto front.")

@@ -279,3 +279,12 @@ def ratings_matrix(df: pd.DataFrame) -> np.ndarray:
         out[i, : len(ratings)] = ratings
     return out
 
+
+def benchmark_results(name: str) -> dict:
+    """The figures a script in ``benchmarks/`` measured (``benchmarks/results/<name>.json``), its means flattened
+    to the top level, for the notebooks that quote them."""
+    import json
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "results" / f"{name}.json"
+    raw = json.loads(path.read_text())
+    return {**raw, **raw["mean"]}

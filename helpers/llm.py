@@ -540,10 +540,3 @@ def validate_llm_labels(llm_labels: np.ndarray, human_labels: np.ndarray, sample
         raise ValueError(f"Cannot sample {sample_size} of {len(llm_labels)} labels.")
     idx = np.sort(np.random.default_rng(seed).choice(len(llm_labels), sample_size, replace=False))
     return float((llm_labels[idx] == human_labels[idx]).mean()), idx
-
-
-def benchmark_results() -> dict:
-    """The figures ``benchmarks/llm_labeling.py`` measured (on >= 500 sentences), flattened for the notebook."""
-    path = Path(__file__).resolve().parent.parent / "benchmarks" / "results" / "llm_labeling.json"
-    raw = json.loads(path.read_text())
-    return {**raw, **raw["mean"]}

@@ -122,17 +122,19 @@ def llm_stage(pool: Pool, rows: np.ndarray, p_llm: np.ndarray, ledger: Ledger, m
 
 def active_stage(pool: Pool, ledger: Ledger, budget: int, batch: int = 25, seed: int = 0) -> np.ndarray:
     """Stage 3: active learning with humans on what is still hard. A classifier trained on the labels so far
-    (weighted by their confidence) picks, batch by batch, the items it is least sure about among those without a
-    human label; one real rater answers (``single_label``). Returns the rows humans labeled."""
+    (weighted by their confidence) picks, batch by batch, with modAL's ``uncertainty_sampling``, the items it is
+    least sure about among those without a human label; one real rater answers (``single_label``). Returns the
+    rows humans labeled."""
+    from modAL.uncertainty import uncertainty_sampling
+
     answers = pool.df["single_label"].to_numpy()
     asked = []
     while len(asked) < budget:
         have = pool.labels != UNLABELED
         model = classifier(seed).fit(pool.X[have], pool.labels[have], sample_weight=pool.confidence[have])
-        p = model.predict_proba(pool.X)[:, 1]
-        uncertainty = -np.abs(p - 0.5)
-        uncertainty[pool.source == "human"] = -np.inf
-        pick = np.argsort(-uncertainty, kind="stable")[: min(batch, budget - len(asked))]
+        candidates = np.flatnonzero(pool.source != "human")
+        picked, _ = uncertainty_sampling(model, pool.X[candidates], n_instances=min(batch, budget - len(asked)))
+        pick = candidates[np.sort(picked)]
         pool.set(pick, answers[pick], 1.0, "human")
         asked.extend(pick.tolist())
     ledger.human("3 active learning (one rater per item)", len(asked))
@@ -210,8 +212,9 @@ def llm_labeler(conn, movies: pd.DataFrame, cache: bool = False, price_as: str |
     ``benchmarks/llm_labeling.py`` chose on the dev split. Dollars are priced at ``price_as`` (default: the local
     model's $0)."""
     from helpers import llm
+    from helpers.data import benchmark_results
 
-    best = llm.benchmark_results()["shot_search"][0]
+    best = benchmark_results("llm_labeling")["shot_search"][0]
     by_id = movies.set_index("id")
     prompt = llm.ScoringPrompt(tuple((by_id.at[i, "text"], int(by_id.at[i, "label"])) for i in best["shot_ids"]))
 

@@ -80,3 +80,23 @@ def test_ex04_cost(capsys):
         checks.ex04_cost(want * 1e6, led, 10_000)
     with pytest.raises(AssertionError, match="Not quite"):
         checks.ex04_cost(1.0, led, 10_000)
+
+
+def test_ex06_checks(capsys):
+    table = pd.DataFrame({"dollars": [60.0, 0.0, 90.0]})
+    checks.ex06_cost_share(150 / 3000, table, n_pool=10_000)
+    assert "20x cheaper" in capsys.readouterr().out
+    with pytest.raises(AssertionError, match="percentage"):
+        checks.ex06_cost_share(5.0, table, n_pool=10_000)
+    with pytest.raises(AssertionError, match="divide"):
+        checks.ex06_cost_share(150.0, table, n_pool=10_000)
+    board = pd.DataFrame({"accuracy": [0.75, 0.70, 0.74, 0.69], "dollars": [2500, 200, 150, 0]},
+                         index=["all", "random", "hybrid", "weak"])
+    checks.ex06_dominated(["random"], board)
+    assert "dominated: random" in capsys.readouterr().out
+    with pytest.raises(AssertionError, match="'random' is dominated"):
+        checks.ex06_dominated([], board)
+    with pytest.raises(AssertionError, match="Nothing beats 'weak'"):
+        checks.ex06_dominated(["random", "weak"], board)
+    with pytest.raises(AssertionError, match="not strategies"):
+        checks.ex06_dominated(["magic"], board)
