@@ -44,6 +44,7 @@ bench: data
 	$(PY) benchmarks/weak_supervision.py
 	$(PY) benchmarks/llm_labeling.py
 	$(PY) benchmarks/noisy_labels.py
+	$(PY) benchmarks/hybrid_pipeline.py
 
 clean:
 	rm -rf build .pytest_cache

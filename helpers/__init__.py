@@ -1,11 +1,11 @@
 """Companion package of the notebook series "Optimizing the Labeling Process".
 
-One module per lecture part — ``cost`` (Part 1), ``active`` (2), ``weak`` (3), ``llm`` (4), ``noise`` (5) — plus the shared
+One module per lecture part — ``cost`` (Part 1), ``active`` (2), ``weak`` (3), ``llm`` (4), ``noise`` (5), ``pipeline`` (6) — plus the shared
 layers: ``data`` (the real multi-rater sentences), ``features`` (sentence embeddings, TF-IDF), ``checks`` (exercise
 checks), ``plotting`` and ``seeding``.
 """
 
-from helpers import active, checks, cost, data, features, llm, noise, plotting, seeding, weak
+from helpers import active, checks, cost, data, features, llm, noise, pipeline, plotting, seeding, weak
 from helpers.seeding import seed_everything
 
-__all__ = ["active", "checks", "cost", "data", "features", "llm", "noise", "plotting", "seeding", "weak", "seed_everything"]
+__all__ = ["active", "checks", "cost", "data", "features", "llm", "noise", "pipeline", "plotting", "seeding", "weak", "seed_everything"]
