@@ -128,12 +128,6 @@ class LocalServer:
                 self.process.kill()
                 self.process.wait()
 
-    def __enter__(self) -> "LocalServer":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
 
 @dataclass
 class Connection:
@@ -485,8 +479,8 @@ def clear_items(df: pd.DataFrame, split: str, n: int | None = None, seed: int = 
 def search_shots(labeler: Labeler, df: pd.DataFrame, k: int = 4, candidates: int = 8, n_eval: int = 150,
                  seed: int = 0, **prompt_args) -> pd.DataFrame:
     """Model selection on the dev split: score ``candidates`` random shot sets on the same dev items and rank them
-    by AUROC. The test split is never touched. Returns one row per candidate (best first) with its shot ids,
-    its dev logprobs and the accuracy of a threshold fitted on them."""
+    by AUROC. The test split is never touched. Returns one row per candidate (best first): its shot ids (in
+    prompt order), its prompt, and the accuracy of the decision threshold fitted on those dev items."""
     from sklearn.metrics import roc_auc_score
     rows = []
     for c in range(candidates):
@@ -500,7 +494,7 @@ def search_shots(labeler: Labeler, df: pd.DataFrame, k: int = 4, candidates: int
         bias = fit_bias(logp, y)
         rows.append({"candidate": c, "shot_ids": ids, "auroc": roc_auc_score(y, logp[:, 1] - logp[:, 0]),
                      "accuracy": float(((proba_from_logprobs(logp, bias) > 0.5) == y).mean()), "bias": bias,
-                     "prompt": prompt, "dev_ids": dev["id"].tolist(), "dev_logp": logp})
+                     "prompt": prompt})
     return pd.DataFrame(rows).sort_values("auroc", ascending=False, ignore_index=True)
 
 

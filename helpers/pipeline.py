@@ -22,7 +22,7 @@ UNLABELED = -1
 
 
 @dataclass
-class Ledger:
+class CostLedger:
     """One cost ledger for every source: labels, dollars, human minutes and machine seconds per stage."""
     human_price: float = HUMAN_PRICE
     human_minutes: float = HUMAN_MINUTES
@@ -79,7 +79,7 @@ class Pool:
         return pd.Series(self.source[self.labels != UNLABELED]).value_counts()
 
 
-def weak_stage(pool: Pool, dev: pd.DataFrame, X_dev: np.ndarray, ledger: Ledger, min_confidence: float = 0.8,
+def weak_stage(pool: Pool, dev: pd.DataFrame, X_dev: np.ndarray, ledger: CostLedger, min_confidence: float = 0.8,
                seed: int = 0, drop=("lf_short", "lf_exclamation")) -> np.ndarray:
     """Stage 1: the notebook-03 LFs (the dev-model LF trained on the ``dev`` rows, whose labels are paid for on the
     ledger) -> Snorkel's LabelModel on the pool -> weak labels where its confidence is at least ``min_confidence``.
@@ -106,7 +106,7 @@ def least_sure(proba: np.ndarray, n: int) -> np.ndarray:
     return np.argsort(np.abs(np.asarray(proba) - 0.5), kind="stable")[:n]
 
 
-def llm_stage(pool: Pool, rows: np.ndarray, p_llm: np.ndarray, ledger: Ledger, min_confidence: float,
+def llm_stage(pool: Pool, rows: np.ndarray, p_llm: np.ndarray, ledger: CostLedger, min_confidence: float,
               seconds: float, dollars: float = 0.0) -> np.ndarray:
     """Stage 2: the LLM's P(positive) for ``rows`` (the items the label model is least sure about). Its label is
     kept where its confidence is at least ``min_confidence`` and above the weak label's. Returns the rows kept."""
@@ -120,7 +120,7 @@ def llm_stage(pool: Pool, rows: np.ndarray, p_llm: np.ndarray, ledger: Ledger, m
     return rows[keep]
 
 
-def active_stage(pool: Pool, ledger: Ledger, budget: int, batch: int = 25, seed: int = 0) -> np.ndarray:
+def active_stage(pool: Pool, ledger: CostLedger, budget: int, batch: int = 25, seed: int = 0) -> np.ndarray:
     """Stage 3: active learning with humans on what is still hard. A classifier trained on the labels so far
     (weighted by their confidence) picks, batch by batch, with modAL's ``uncertainty_sampling``, the items it is
     least sure about among those without a human label; one real rater answers (``single_label``). Returns the
@@ -141,7 +141,7 @@ def active_stage(pool: Pool, ledger: Ledger, budget: int, batch: int = 25, seed:
     return np.array(asked)
 
 
-def clean_stage(pool: Pool, ledger: Ledger, seed: int = 0) -> np.ndarray:
+def clean_stage(pool: Pool, ledger: CostLedger, seed: int = 0) -> np.ndarray:
     """Stage 4: cleanlab over the combined labels (out-of-fold probabilities from the embedding model); flagged
     weak and LLM labels are dropped, human labels are kept. Returns the dropped rows."""
     from helpers.noise import find_label_issues
@@ -182,14 +182,13 @@ def split_rows(movies: pd.DataFrame, n_dev: int, seed: int = 0):
     return np.flatnonzero(split == "train"), np.flatnonzero(split == "test"), np.sort(dev)
 
 
-def run_hybrid(movies: pd.DataFrame, X: np.ndarray, llm_label, settings: Settings = Settings(),
-               ledger: Ledger | None = None) -> dict:
+def run_hybrid(movies: pd.DataFrame, X: np.ndarray, llm_label, settings: Settings = Settings()) -> dict:
     """The five stages end to end. ``llm_label(texts) -> (P(positive) array, seconds, dollars)`` labels with the
     LLM. Returns the test accuracy after each stage, the ledger and the pool."""
     s = settings
     train, test, dev = split_rows(movies, s.n_dev, s.seed)
     y_test = movies["label"].to_numpy()[test]
-    ledger = ledger or Ledger()
+    ledger = CostLedger()
     pool = Pool(movies.iloc[train].reset_index(drop=True), X[train])
     after = {}
     proba_weak = weak_stage(pool, movies.iloc[dev].reset_index(drop=True), X[dev], ledger, s.weak_confidence, s.seed)

@@ -24,19 +24,21 @@ def test_pool_rejects_bad_input():
 
 
 def test_ledger_one_table():
-    led = pl.Ledger()
+    led = pl.CostLedger()
     led.human("dev", 200)
     led.machine("llm", "llm", 80, seconds=30.0, dollars=0.05)
     t = led.table()
     assert led.dollars == pytest.approx(60.05) and led.human_labels == 200
     assert t["human hours"].sum() == pytest.approx(200 * 5 / 60)
-    assert pl.Ledger(human_price=1.0).__class__ is pl.Ledger
+    cheap = pl.CostLedger(human_price=0.05)
+    cheap.human("dev", 100)
+    assert cheap.dollars == pytest.approx(5.0)
 
 
 def test_llm_stage_keeps_only_sure_and_better():
     pool = make_pool()
     pool.set([0, 1], [1, 0], [0.95, 0.6], "weak")
-    led = pl.Ledger()
+    led = pl.CostLedger()
     kept = pl.llm_stage(pool, np.array([0, 1, 2, 3]), np.array([0.1, 0.9, 0.5, 0.85]), led, 0.8, seconds=2.0)
     assert kept.tolist() == [1, 3]  # row 0: weak label surer (0.95 > 0.9); row 2: LLM unsure
     assert pool.source.tolist()[:4] == ["weak", "llm", "", "llm"] and pool.labels[1] == 1
@@ -51,7 +53,7 @@ def test_least_sure():
 def test_active_stage_asks_one_rater_and_never_twice():
     pool = make_pool(40)
     pool.set(np.arange(10), np.arange(10) % 2, 0.9, "weak")
-    led = pl.Ledger()
+    led = pl.CostLedger()
     asked = pl.active_stage(pool, led, budget=12, batch=5)
     assert len(set(asked)) == 12 and led.human_labels == 12
     assert (pool.labels[asked] == pool.df["single_label"].to_numpy()[asked]).all()
