@@ -113,8 +113,9 @@ class LocalServer:
                         return self
             except OSError:
                 time.sleep(0.2)
+        tail = self.log_tail()
         self.stop()
-        raise LLMError(f"The local LLM server did not answer within {self.startup_timeout:.0f} s:\n{self.log_tail()}")
+        raise LLMError(f"The local LLM server did not answer within {self.startup_timeout:.0f} s:\n{tail}")
 
     def log_tail(self, n: int = 15) -> str:
         return "\n".join(Path(self.log.name).read_text(errors="replace").splitlines()[-n:])
@@ -127,6 +128,8 @@ class LocalServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self.log.close()
+        Path(self.log.name).unlink(missing_ok=True)
 
 
 @dataclass

@@ -253,3 +253,10 @@ def test_validate_llm_labels():
         llm.validate_llm_labels(np.ones(4), np.ones(3), 2)
     with pytest.raises(ValueError, match="Cannot sample"):
         llm.validate_llm_labels(np.ones(4), np.ones(4), 5)
+
+
+def test_local_server_that_cannot_start_says_why(tmp_path):
+    bad = tmp_path / "not-a-model.gguf"
+    bad.write_text("this is not a GGUF file")
+    with pytest.raises(llm.LLMError, match="exited with code"):
+        llm.LocalServer(model_path=bad, startup_timeout=60).start()
