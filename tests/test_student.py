@@ -1,5 +1,6 @@
-"""The student edition (scripts/student_edition.py): up to date, no solutions or outputs, and a student who runs a
-notebook top to bottom is stopped at the first exercise by a "your turn" message."""
+"""Generated course files. The student edition (scripts/student_edition.py): up to date, no solutions or outputs,
+and a student who runs a notebook top to bottom is stopped at the first exercise by a "your turn" message. The
+README's figures (scripts/readme_figures.py): current, and shown."""
 
 import subprocess
 import sys
@@ -45,3 +46,12 @@ def test_student_run_stops_at_first_exercise_with_your_turn():
         client.execute()
     ran = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.execution_count is not None]
     assert ran[-1] == first_check  # everything up to the first check ran; the check stopped the run
+
+
+def test_readme_figures_are_current_and_shown():
+    result = subprocess.run([sys.executable, "scripts/readme_figures.py", "--check"], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    readme = (ROOT / "README.md").read_text()
+    for path in (ROOT / "notebooks").glob("*.ipynb"):
+        assert f"docs/figures/{path.stem}.png" in readme
