@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 NBVAL  := --nbval --nbval-current-env -p tests.nbval_config --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: setup data run lab test unit nbval bench student figures clean
+.PHONY: setup data run lab test unit nbval bench course-files clean
 
 # The environment is rebuilt only when the pins change; pip's wheel cache makes a rebuild fast after the first.
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -38,13 +38,10 @@ unit: setup
 nbval: data
 	$(PY) -m pytest notebooks $(NBVAL)
 
-# The student edition (solutions stubbed, outputs cleared) is generated, never edited; a test checks it is current.
-student: setup
-	$(PY) scripts/student_edition.py
-
-# One figure per notebook for the README, copied from the executed notebooks (cells tagged readme-figure).
-figures: setup
-	$(PY) scripts/readme_figures.py
+# Generated from the notebooks, never edited: the student edition (student/) and the README's figures
+# (docs/figures/). A test checks that both are current.
+course-files: setup
+	$(PY) scripts/course_files.py
 
 bench: data
 	$(PY) benchmarks/ceiling.py

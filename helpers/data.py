@@ -281,10 +281,10 @@ def ratings_matrix(df: pd.DataFrame) -> np.ndarray:
 
 
 def benchmark_results(name: str) -> dict:
-    """The figures a script in ``benchmarks/`` measured (``benchmarks/results/<name>.json``), its means flattened
-    to the top level, for the notebooks that quote them."""
+    """The figures a script in ``benchmarks/`` measured (``benchmarks/results/<name>.json``), its means (where
+    it has them) flattened to the top level, for the notebooks that quote them."""
     import json
 
     path = Path(__file__).resolve().parent.parent / "benchmarks" / "results" / f"{name}.json"
     raw = json.loads(path.read_text())
-    return {**raw, **raw["mean"]}
+    return {**raw, **raw.get("mean", {})}

@@ -388,13 +388,13 @@ class Labeler:
         finally:
             self.ledger.seconds += time.perf_counter() - start
 
-    def generate(self, messages: list[list[dict]], labels: tuple[str, ...] = LABELS, max_tokens: int = 12,
-                 parser=parse_label) -> pd.DataFrame:
+    def generate(self, messages: list[list[dict]], labels: tuple[str, ...] = LABELS,
+                 max_tokens: int = 12) -> pd.DataFrame:
         """Generate-and-parse: one chat request per item. Returns the raw reply and the parsed label
         (None = abstain, when the reply names no single label)."""
         out = self._run("chat", [{"messages": m} for m in messages], max_tokens, "generate")
         replies = [r["choices"][0]["message"]["content"] or "" for r in out]
-        return pd.DataFrame({"reply": replies, "label": [parser(r, labels) for r in replies]})
+        return pd.DataFrame({"reply": replies, "label": [parse_label(r, labels) for r in replies]})
 
     def generate_json(self, messages: list[list[dict]], labels: tuple[str, ...] = LABELS,
                       max_tokens: int = 40) -> pd.DataFrame:
@@ -434,9 +434,9 @@ def proba_from_logprobs(logp: np.ndarray, bias: float = 0.0) -> np.ndarray:
 
 def fit_bias(logp: np.ndarray, y: np.ndarray) -> float:
     """The log-odds threshold that maximises accuracy on labeled (dev) items; midpoints between sorted scores."""
-    s = np.sort(logp[:, 1] - logp[:, 0])
-    cands = np.concatenate([[s[0] - 1], (s[1:] + s[:-1]) / 2, [s[-1] + 1]])
     d = logp[:, 1] - logp[:, 0]
+    s = np.sort(d)
+    cands = np.concatenate([[s[0] - 1], (s[1:] + s[:-1]) / 2, [s[-1] + 1]])
     accs = [((d > c) == y).mean() for c in cands]
     best = np.flatnonzero(np.isclose(accs, max(accs)))
     return float(cands[best[len(best) // 2]])  # the middle of the best plateau
@@ -485,10 +485,10 @@ def search_shots(labeler: Labeler, df: pd.DataFrame, k: int = 4, candidates: int
     by AUROC. The test split is never touched. Returns one row per candidate (best first): its shot ids (in
     prompt order), its prompt, and the accuracy of the decision threshold fitted on those dev items."""
     from sklearn.metrics import roc_auc_score
+    id_of = dict(zip(df["text"], df["id"]))
     rows = []
     for c in range(candidates):
         shots = pick_shots(df, k, seed=seed + c)
-        id_of = dict(zip(df["text"], df["id"]))
         ids = [id_of[t] for t, _ in shots]  # in prompt order: the order of the examples matters
         dev = clear_items(df, "dev", n_eval, seed=seed, exclude=ids)
         prompt = ScoringPrompt(tuple(shots), **prompt_args)
@@ -499,6 +499,17 @@ def search_shots(labeler: Labeler, df: pd.DataFrame, k: int = 4, candidates: int
                      "accuracy": float(((proba_from_logprobs(logp, bias) > 0.5) == y).mean()), "bias": bias,
                      "prompt": prompt})
     return pd.DataFrame(rows).sort_values("auroc", ascending=False, ignore_index=True)
+
+
+def chosen_prompt(df: pd.DataFrame) -> tuple[ScoringPrompt, float]:
+    """The prompt and decision threshold that ``benchmarks/llm_labeling.py``'s shot search chose on the dev split
+    (its best candidate), rebuilt from the sentence ids it recorded."""
+    from helpers.data import benchmark_results
+
+    best = benchmark_results("llm_labeling")["shot_search"][0]
+    by_id = df.set_index("id")
+    shots = tuple((by_id.at[i, "text"], int(by_id.at[i, "label"])) for i in best["shot_ids"])
+    return ScoringPrompt(shots), best["bias"]
 
 
 def score_quality(proba: np.ndarray, y: np.ndarray) -> dict:

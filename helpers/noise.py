@@ -20,14 +20,16 @@ def out_of_fold_proba(X, texts, labels, seed: int = 0, n_splits: int = 5) -> dic
     Each item's probabilities come from a model that never saw its (possibly wrong) label.
     """
     labels = _check_labels(labels, len(texts))
-    cv = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
-    tfidf = tfidf_classifier(seed)
-    out = {
-        "embeddings": cross_val_predict(classifier(seed), X, labels, cv=cv, method="predict_proba"),
-        "tf-idf": cross_val_predict(tfidf, list(texts), labels, cv=cv, method="predict_proba"),
-    }
+    out = {"embeddings": out_of_fold(classifier(seed), X, labels, seed, n_splits),
+           "tf-idf": out_of_fold(tfidf_classifier(seed), list(texts), labels, seed, n_splits)}
     out["ensemble"] = (out["embeddings"] + out["tf-idf"]) / 2
     return out
+
+
+def out_of_fold(model, X, labels, seed: int = 0, n_splits: int = 5) -> np.ndarray:
+    """Out-of-fold P(class) of one model (stratified, shuffled folds)."""
+    cv = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    return cross_val_predict(model, X, labels, cv=cv, method="predict_proba")
 
 
 def _check_labels(labels, n: int) -> np.ndarray:

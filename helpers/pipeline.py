@@ -14,23 +14,22 @@ import numpy as np
 import pandas as pd
 
 from helpers import weak
+from helpers.cost import LabelingCost
 from helpers.features import classifier
 
-HUMAN_PRICE = 0.30  # USD per label, the lecture's crowd price
-HUMAN_MINUTES = 5.0  # minutes per label, the lecture's figure
 UNLABELED = -1
 
 
 @dataclass
 class CostLedger:
-    """One cost ledger for every source: labels, dollars, human minutes and machine seconds per stage."""
-    human_price: float = HUMAN_PRICE
-    human_minutes: float = HUMAN_MINUTES
+    """One cost ledger for every source: labels, dollars, human hours and machine seconds per stage. Human labels
+    are priced by notebook 01's cost model (the lecture's $0.30 and 5 minutes per label by default)."""
+    labeling_cost: LabelingCost = LabelingCost()
     rows: list = field(default_factory=list)
 
     def human(self, stage: str, n: int) -> None:
-        self.rows.append({"stage": stage, "source": "human", "labels": n, "dollars": n * self.human_price,
-                          "human hours": n * self.human_minutes / 60, "machine seconds": 0.0})
+        self.rows.append({"stage": stage, "source": "human", "labels": n, "dollars": self.labeling_cost.dollars(n),
+                          "human hours": self.labeling_cost.hours(n), "machine seconds": 0.0})
 
     def machine(self, stage: str, source: str, n: int, seconds: float, dollars: float = 0.0) -> None:
         self.rows.append({"stage": stage, "source": source, "labels": n, "dollars": dollars, "human hours": 0.0,
@@ -144,12 +143,10 @@ def active_stage(pool: Pool, ledger: CostLedger, budget: int, batch: int = 25, s
 def clean_stage(pool: Pool, ledger: CostLedger, seed: int = 0) -> np.ndarray:
     """Stage 4: cleanlab over the combined labels (out-of-fold probabilities from the embedding model); flagged
     weak and LLM labels are dropped, human labels are kept. Returns the dropped rows."""
-    from helpers.noise import find_label_issues
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from helpers.noise import find_label_issues, out_of_fold
 
     have = np.flatnonzero(pool.labels != UNLABELED)
-    cv = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
-    proba = cross_val_predict(classifier(seed), pool.X[have], pool.labels[have], cv=cv, method="predict_proba")
+    proba = out_of_fold(classifier(seed), pool.X[have], pool.labels[have], seed)
     flags = find_label_issues(pool.labels[have], proba) & (pool.source[have] != "human")
     dropped = have[flags]
     pool.labels[dropped], pool.confidence[dropped], pool.source[dropped] = UNLABELED, 0.0, ""
@@ -211,15 +208,12 @@ def llm_labeler(conn, movies: pd.DataFrame, cache: bool = False, price_as: str |
     ``benchmarks/llm_labeling.py`` chose on the dev split. Dollars are priced at ``price_as`` (default: the local
     model's $0)."""
     from helpers import llm
-    from helpers.data import benchmark_results
 
-    best = benchmark_results("llm_labeling")["shot_search"][0]
-    by_id = movies.set_index("id")
-    prompt = llm.ScoringPrompt(tuple((by_id.at[i, "text"], int(by_id.at[i, "label"])) for i in best["shot_ids"]))
+    prompt, bias = llm.chosen_prompt(movies)
 
     def label(texts):
         labeler = llm.Labeler(conn, cache=llm.ResponseCache() if cache else None)
-        p = llm.proba_from_logprobs(labeler.score([prompt(t) for t in texts]), best["bias"])
+        p = llm.proba_from_logprobs(labeler.score([prompt(t) for t in texts]), bias)
         return p, labeler.ledger.seconds, labeler.ledger.cost(price_as or llm.LOCAL_MODEL)
 
     return label
@@ -244,9 +238,10 @@ def compare_strategies(movies: pd.DataFrame, X: np.ndarray, llm_label, settings:
     def fit(rows, labels):
         return float(classifier(s.seed).fit(X[rows], labels).score(X[test], y[test]))
 
-    out["all_human_accuracy"], out["all_human_dollars"] = fit(train, y[train]), len(train) * HUMAN_PRICE
+    price = hybrid["ledger"].labeling_cost
+    out["all_human_accuracy"], out["all_human_dollars"] = fit(train, y[train]), price.dollars(len(train))
     picked = np.random.default_rng(s.seed).choice(train, n_human, replace=False)
-    out["human_random_accuracy"], out["human_random_dollars"] = fit(picked, single[picked]), n_human * HUMAN_PRICE
+    out["human_random_accuracy"], out["human_random_dollars"] = fit(picked, single[picked]), price.dollars(n_human)
     curve = run_active_learning(X[train], single[train], X[test], y[test], "uncertainty", budget=n_human, batch=25,
                                 seed=s.seed)
     out["active_learning_accuracy"], out["active_learning_dollars"] = float(curve["accuracy"].iat[-1]), out["human_random_dollars"]

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from helpers import pipeline as pl
+from helpers.cost import LabelingCost
 
 
 def make_pool(n=6):
@@ -30,7 +31,7 @@ def test_ledger_one_table():
     t = led.table()
     assert led.dollars == pytest.approx(60.05) and led.human_labels == 200
     assert t["human hours"].sum() == pytest.approx(200 * 5 / 60)
-    cheap = pl.CostLedger(human_price=0.05)
+    cheap = pl.CostLedger(LabelingCost(price_per_label=0.05))
     cheap.human("dev", 100)
     assert cheap.dollars == pytest.approx(5.0)
 
