@@ -1,13 +1,15 @@
 # Two commands do everything on a fresh machine (see README.md):
-#   make run    set up, prepare the data, execute every notebook into build/ (make lab opens JupyterLab instead)
+#   make run    set up, prepare the data, execute every notebook into build/ (make lab opens JupyterLab instead;
+#               make lecture opens it in lecture mode, make student opens the student edition)
 #   make test   set up, prepare the data, run the unit tests and nbval on every notebook
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
+LAB_ARGS ?=
 NBVAL  := --nbval --nbval-current-env -p tests.nbval_config --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: setup data run lab test unit nbval bench course-files clean
+.PHONY: setup data run lab lecture student test unit nbval bench course-files clean
 
 # The environment is rebuilt only when the pins change; pip's wheel cache makes a rebuild fast after the first.
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -27,7 +29,14 @@ run: data
 	@echo "executed notebooks: build/executed/   HTML: build/html/"
 
 lab: data
-	$(PY) -m jupyter lab notebooks/
+	$(PY) -m jupyter lab $(LAB_ARGS) notebooks/
+
+# Instructor mode: every notebook runs top to bottom in at most 30 s (fewer seeds, smaller samples).
+lecture: data
+	LECTURE_MODE=1 $(PY) -m jupyter lab $(LAB_ARGS) notebooks/
+
+student: data
+	$(PY) -m jupyter lab $(LAB_ARGS) student/
 
 test: data
 	$(PY) -m pytest tests notebooks $(NBVAL)
@@ -50,6 +59,7 @@ bench: data
 	$(PY) benchmarks/llm_labeling.py
 	$(PY) benchmarks/noisy_labels.py
 	$(PY) benchmarks/hybrid_pipeline.py
+	$(PY) benchmarks/lecture_mode.py
 
 clean:
 	rm -rf build .pytest_cache

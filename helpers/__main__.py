@@ -1,7 +1,7 @@
 """``python -m helpers``: prepare everything the notebooks read, once, at set-up (``make data``).
 
 Obtains and verifies the vaderSentiment 3.3.2 sdist, caches the table of every domain under ``data/``, and embeds
-the movie sentences (cached). A second run only reads the caches.
+the movie sentences and the labeling functions' prototype phrases (cached). A second run only reads the caches.
 """
 
 import argparse
@@ -9,6 +9,7 @@ import sys
 
 from helpers.data import DOMAINS, LABELS3, DataError, cache_path, load
 from helpers.features import embed
+from helpers.weak import PROTOTYPES
 
 
 def main(argv=None) -> None:
@@ -25,6 +26,8 @@ def main(argv=None) -> None:
         sys.exit(f"error: {err}")
     vectors = embed(load("movies")["text"])
     print(f"movies  {vectors.shape[0]:6d} MiniLM sentence embeddings of dimension {vectors.shape[1]}")
+    for phrases in PROTOTYPES.values():
+        embed(phrases, progress=False)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
-"""One seeding helper for every notebook, test and benchmark of the series."""
+"""The first cell of every notebook: one seeding helper (for notebooks, tests and benchmarks) and the lecture-mode
+switch."""
 
 import os
 import random
+import sys
 
 import numpy as np
 
@@ -9,18 +11,34 @@ SEED = 0
 
 
 def seed_everything(seed: int = SEED) -> np.random.Generator:
-    """Seed Python, NumPy and torch (if installed) and return a NumPy Generator seeded the same way.
+    """Seed Python, NumPy and torch (if already imported) and return a NumPy Generator seeded the same way.
 
-    Called in the first code cell of every notebook so that nbval sees the same numbers on every run.
+    Called in the first code cell of every notebook so that nbval sees the same numbers on every run. torch is
+    seeded only when the notebook imported it first: importing it just to seed it costs about 2 s per notebook, and
+    the helpers that use torch take their randomness from their own seeded generators (Snorkel's LabelModel seeds
+    itself; the series runs torch on the CPU only, whose kernels are deterministic).
     """
     os.environ["PYTHONHASHSEED"] = str(seed)  # for subprocesses; this interpreter's hash seed is already fixed
     random.seed(seed)
     np.random.seed(seed)
-    try:
-        import torch
-    except ImportError:  # the data layer must work without torch
-        pass
-    else:
-        torch.manual_seed(seed)
-        torch.use_deterministic_algorithms(True, warn_only=True)
+    if "torch" in sys.modules:
+        sys.modules["torch"].manual_seed(seed)
     return np.random.default_rng(seed)
+
+
+LECTURE_MODE = "LECTURE_MODE"
+
+
+def lecture_mode() -> bool:
+    """True when the environment variable LECTURE_MODE is 1: the quick, lecture-length run of every notebook.
+
+    In lecture mode the long-running cells use fewer seeds and smaller samples, so that each notebook runs live in
+    at most 30 s (``make lecture`` opens JupyterLab with it set). The full run, the default, is the one for homework
+    and the one nbval checks. A notebook can also be switched by hand in its first cell (``QUICK = True``).
+    """
+    value = os.environ.get(LECTURE_MODE, "0").strip()
+    if value not in ("0", "1", ""):
+        raise ValueError(f"{LECTURE_MODE} must be 1 (lecture-length run) or 0 (full run), not {value!r}")
+    if value == "1":
+        print("Lecture mode: fewer seeds and smaller samples, so the numbers differ from the full run.")
+    return value == "1"

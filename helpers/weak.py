@@ -80,12 +80,11 @@ PROTOTYPES = {
 
 
 def prototype_scores(embeddings: np.ndarray) -> np.ndarray:
-    """Mean cosine similarity to positive prototype phrases minus that to negative ones (MiniLM embeddings)."""
-    from helpers.features import load_encoder
+    """Mean cosine similarity to positive prototype phrases minus that to negative ones (MiniLM embeddings; the
+    phrases' embeddings come from the cache that ``make data`` fills, which saves loading the encoder)."""
+    from helpers.features import embed
 
-    encoder = load_encoder()
-    pos = encoder.encode(PROTOTYPES[POSITIVE], normalize_embeddings=True)
-    neg = encoder.encode(PROTOTYPES[NEGATIVE], normalize_embeddings=True)
+    pos, neg = (embed(PROTOTYPES[c], progress=False) for c in (POSITIVE, NEGATIVE))
     return (embeddings @ pos.T).mean(axis=1) - (embeddings @ neg.T).mean(axis=1)
 
 

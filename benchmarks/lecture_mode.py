@@ -1,0 +1,76 @@
+"""Instructor mode: how long each notebook takes to run live, top to bottom, kernel start included.
+
+Run: .venv/bin/python benchmarks/lecture_mode.py [--full] [01 04 ...]   (after `make data`)
+
+By default every notebook runs with LECTURE_MODE=1 (goal: each at most 30 s); --full times the full run instead.
+Prints one line per notebook with its three slowest cells, and writes benchmarks/results/lecture_mode.json (or
+full_mode.json). The notebooks are executed in memory; nothing in notebooks/ is written.
+"""
+
+import argparse
+import json
+import os
+import time
+from datetime import datetime
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results"
+GOAL_SECONDS = 30
+
+
+def cell_seconds(cell) -> float:
+    timing = cell.metadata.get("execution", {})
+    start, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+    if not (start and end):
+        return 0.0
+    return (datetime.fromisoformat(end.replace("Z", "+00:00")) - datetime.fromisoformat(start.replace("Z", "+00:00"))
+            ).total_seconds()
+
+
+def time_notebook(path: Path) -> dict:
+    nb = nbformat.read(path, as_version=4)
+    start, error = time.perf_counter(), None
+    try:
+        NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+                       ).execute()
+    except CellExecutionError as err:  # report it and go on with the next notebook
+        error = str(err).strip().splitlines()[-1]
+    seconds = time.perf_counter() - start
+    cells = sorted(((cell_seconds(c), i) for i, c in enumerate(nb.cells) if c.cell_type == "code"), reverse=True)
+    return {"notebook": path.name, "seconds": round(seconds, 1),
+            "slowest_cells": [{"cell": i, "seconds": round(s, 1)} for s, i in cells[:5]], "error": error}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--full", action="store_true", help="time the full run instead of lecture mode")
+    parser.add_argument("only", nargs="*", help="notebook number prefixes, e.g. 02 04 (default: all)")
+    args = parser.parse_args()
+    os.environ["LECTURE_MODE"] = "0" if args.full else "1"  # the kernels inherit it
+    paths = [p for p in sorted((ROOT / "notebooks").glob("*.ipynb")) if not args.only or p.name[:2] in args.only]
+    rows = []
+    for path in paths:
+        row = time_notebook(path)
+        rows.append(row)
+        slow = ", ".join(f"cell {c['cell']} {c['seconds']} s" for c in row["slowest_cells"])
+        print(f"{row['notebook']:28} {row['seconds']:6.1f} s   (slowest: {slow})"
+              + (f"\n    FAILED: {row['error']}" if row["error"] else ""), flush=True)
+    mode = "full" if args.full else "lecture"
+    result = {"mode": mode, "goal_seconds": None if args.full else GOAL_SECONDS, "cores": os.cpu_count(),
+              "notebooks": rows}
+    if not args.only:
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / f"{mode}_mode.json").write_text(json.dumps(result, indent=2) + "\n")
+    if not args.full:
+        over = [r["notebook"] for r in rows if r["seconds"] > GOAL_SECONDS or r["error"]]
+        print(f"lecture mode: {len(rows) - len(over)}/{len(rows)} notebooks within {GOAL_SECONDS} s"
+              + (f"; over or failed: {', '.join(over)}" if over else ""))
+
+
+if __name__ == "__main__":
+    main()
