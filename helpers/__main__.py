@@ -1,7 +1,8 @@
 """``python -m helpers``: prepare everything the notebooks read, once, at set-up (``make data``).
 
 Obtains and verifies the vaderSentiment 3.3.2 sdist, caches the table of every domain under ``data/``, and embeds
-the movie sentences and the labeling functions' prototype phrases (cached). A second run only reads the caches.
+the movie sentences and the labeling functions' prototype phrases, and scores them with VADER and TextBlob (all
+cached). A second run only reads the caches.
 """
 
 import argparse
@@ -9,7 +10,7 @@ import sys
 
 from helpers.data import DOMAINS, LABELS3, DataError, cache_path, load
 from helpers.features import embed
-from helpers.weak import PROTOTYPES
+from helpers.weak import PROTOTYPES, lexicon_scores
 
 
 def main(argv=None) -> None:
@@ -28,6 +29,8 @@ def main(argv=None) -> None:
     print(f"movies  {vectors.shape[0]:6d} MiniLM sentence embeddings of dimension {vectors.shape[1]}")
     for phrases in PROTOTYPES.values():
         embed(phrases, progress=False)
+    scores = lexicon_scores(load("movies")["text"])
+    print(f"movies  {len(scores):6d} VADER and TextBlob scores (read by the lexicon labeling functions)")
 
 
 if __name__ == "__main__":

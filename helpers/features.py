@@ -43,19 +43,28 @@ def load_encoder():
 
 def embed(texts, data_dir: Path | None = None, batch_size: int = 64, progress: bool = True) -> np.ndarray:
     """Unit-length MiniLM embeddings of ``texts`` (n x 384 float32), from the cache when it has them."""
+    def encode(texts):
+        return load_encoder().encode(texts, batch_size=batch_size, show_progress_bar=progress,
+                                     convert_to_numpy=True, normalize_embeddings=True).astype(np.float32)
+
+    return cached_per_text("embeddings-minilm", texts, encode, data_dir)
+
+
+def cached_per_text(kind: str, texts, compute, data_dir: Path | None = None) -> np.ndarray:
+    """``compute(texts)`` (an array with one row per text), saved under ``data/`` keyed by a hash of the texts and
+    read from there on later calls. The file is written whole or not at all."""
     texts = list(texts)
     if not texts:
-        raise ValueError("embed() needs at least one text")
-    path = Path(data_dir or DATA_DIR) / f"embeddings-minilm-{texts_key(texts)}.npy"
+        raise ValueError(f"{kind} needs at least one text")
+    path = Path(data_dir or DATA_DIR) / f"{kind}-{texts_key(texts)}.npy"
     if path.exists():
         return np.load(path)
-    vectors = load_encoder().encode(texts, batch_size=batch_size, show_progress_bar=progress,
-                                    convert_to_numpy=True, normalize_embeddings=True).astype(np.float32)
+    values = compute(texts)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp.npy")
-    np.save(tmp, vectors)
+    np.save(tmp, values)
     tmp.replace(path)
-    return vectors
+    return values
 
 
 def binary_movies():

@@ -53,15 +53,10 @@ def add_lf_inputs(df: pd.DataFrame, embeddings: np.ndarray, dev_mask=None) -> pd
     """Columns the labeling functions read, computed once for all rows: VADER's compound score, TextBlob's
     polarity, the embedding prototype score, the keyword vote and, if ``dev_mask`` is given, P(POSITIVE) from a
     logistic regression trained on the gold labels of those (dev) rows only. Snorkel then applies the LFs."""
-    from textblob import TextBlob
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
     from helpers.features import classifier
 
     out = df.copy()
-    vader = SentimentIntensityAnalyzer()
-    out["vader"] = [vader.polarity_scores(t)["compound"] for t in out["text"]]
-    out["textblob"] = [TextBlob(t).sentiment.polarity for t in out["text"]]
+    out[["vader", "textblob"]] = lexicon_scores(out["text"])
     out["prototype"] = prototype_scores(embeddings)
     out["keywords"] = [keyword_vote(t) for t in out["text"]]
     if dev_mask is not None:
@@ -69,6 +64,31 @@ def add_lf_inputs(df: pd.DataFrame, embeddings: np.ndarray, dev_mask=None) -> pd
         dev_model = classifier().fit(embeddings[dev_mask], out["label"].to_numpy()[dev_mask])
         out["dev_model"] = dev_model.predict_proba(embeddings)[:, 1]
     return out
+
+
+def lexicon_scores(texts) -> np.ndarray:
+    """VADER's compound score and TextBlob's polarity of each text (n x 2). Scoring all movie sentences takes the
+    two lexicons about 3.5 s, so their scores are cached like the embeddings (``make data`` fills the cache) and
+    looked up by text; any other text is scored on the spot."""
+    from helpers.data import load
+    from helpers.features import cached_per_text
+
+    texts = list(texts)
+    corpus = load("movies")["text"].tolist()
+    known = dict(zip(corpus, cached_per_text("lexicon-vader-textblob", corpus, score_lexicons)))
+    new = [t for t in dict.fromkeys(texts) if t not in known]
+    if new:
+        known.update(zip(new, score_lexicons(new)))
+    return np.array([known[t] for t in texts]).reshape(len(texts), 2)
+
+
+def score_lexicons(texts) -> np.ndarray:
+    """The two lexicon scores of each text, computed now (``lexicon_scores`` caches them)."""
+    from textblob import TextBlob
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    vader = SentimentIntensityAnalyzer()
+    return np.array([[vader.polarity_scores(t)["compound"], TextBlob(t).sentiment.polarity] for t in texts])
 
 
 PROTOTYPES = {
@@ -177,7 +197,8 @@ def predicted_agreement(alpha, pairs):
     """alpha_i alpha_j + (1 - alpha_i)(1 - alpha_j) for each pair; a torch tensor that keeps the graph."""
     import torch
 
-    return torch.stack([alpha[i] * alpha[j] + (1 - alpha[i]) * (1 - alpha[j]) for i, j in pairs])
+    i, j = torch.tensor(pairs, dtype=torch.long).reshape(-1, 2).T
+    return alpha[i] * alpha[j] + (1 - alpha[i]) * (1 - alpha[j])
 
 
 def solve_lf_accuracies(agreements: dict[tuple[int, int], float], n_lfs: int, steps: int = 3000, lr: float = 0.1,

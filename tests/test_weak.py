@@ -36,6 +36,17 @@ def test_lfs_apply_with_snorkel():
     assert len(weak.make_lfs(include_dev_model=False)) == len(lfs) - 1
 
 
+def test_lexicon_scores_come_from_the_cache_and_match_the_lexicons():
+    from helpers.data import load
+
+    corpus = load("movies")["text"].tolist()
+    texts = [corpus[5], "A film nobody has rated, and a dreadful one.", corpus[0], corpus[5]]
+    scores = weak.lexicon_scores(texts)
+    assert scores.shape == (4, 2) and np.array_equal(scores, weak.score_lexicons(texts))
+    assert scores[1, 0] < 0 and np.array_equal(scores[0], scores[3])
+    assert weak.lexicon_scores([]).shape == (0, 2)
+
+
 LECTURE = {(0, 1): 0.85, (0, 2): 0.80, (1, 2): 0.90}
 
 
