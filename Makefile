@@ -1,7 +1,7 @@
 # Two commands do everything on a fresh machine (see README.md):
 #   make run    set up, prepare the data, execute every notebook into build/ (make lab opens JupyterLab instead;
 #               make lecture opens it in lecture mode, make student opens the student edition)
-#   make test   set up, prepare the data, run the unit tests and nbval on every notebook
+#   make test   set up, prepare the data, run the linter, the unit tests and nbval on every notebook
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -9,7 +9,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 LAB_ARGS ?=
 NBVAL  := --nbval --nbval-current-env -p tests.nbval_config --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: setup data run lab lecture student test unit nbval bench course-files clean
+.PHONY: setup data run lab lecture student test lint unit nbval bench course-files clean
 
 # The environment is rebuilt only when the pins change; pip's wheel cache makes a rebuild fast after the first.
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -38,8 +38,11 @@ lecture: data
 student: data
 	$(PY) -m jupyter lab $(LAB_ARGS) student/
 
-test: data
+test: data lint
 	$(PY) -m pytest tests notebooks $(NBVAL)
+
+lint: setup
+	$(PY) -m ruff check .
 
 unit: setup
 	$(PY) -m pytest tests

@@ -44,7 +44,8 @@ def main() -> None:
                     f"{table.loc['uncertainty', 'saving']:.2f}x")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "active_learning.json").write_text(json.dumps(result, indent=2) + "\n")
-    print(f"active learning ({args.seeds} seeds, batch 10): " + "; ".join(line) + " -> benchmarks/results/active_learning.json")
+    print(f"active learning ({args.seeds} seeds, batch 10): " + "; ".join(line)
+          + " -> benchmarks/results/active_learning.json")
 
 
 if __name__ == "__main__":

@@ -14,13 +14,46 @@ Prints one summary line and writes benchmarks/results/llm_labeling.json (ids and
 import os
 
 import numpy as np
+import pandas as pd
+from common import write_result
+from sklearn.metrics import roc_auc_score
 
 import helpers
-from common import write_result
 from helpers import data, features, llm
+from helpers.labels import ABSTAIN, LABELS, LABELS3, confidence
 
 N_TEST, N_DEV_ROUTE, N_GEN, N_MULTI = (int(v) for v in os.environ.get("LLM_BENCH_SIZES", "600,300,100,300").split(","))
 TARGET = 0.96
+
+
+def search_shots(labeler: llm.Labeler, df: pd.DataFrame, k: int = 4, candidates: int = 8, n_eval: int = 150,
+                 seed: int = 0, **prompt_args) -> pd.DataFrame:
+    """Model selection on the dev split: score ``candidates`` random shot sets on the same dev items and rank them
+    by AUROC. The test split is never touched. Returns one row per candidate (best first): its shot ids (in
+    prompt order), its prompt, and the accuracy of the decision threshold fitted on those dev items."""
+    id_of = dict(zip(df["text"], df["id"]))
+    rows = []
+    for c in range(candidates):
+        shots = llm.pick_shots(df, k, seed=seed + c)
+        ids = [id_of[t] for t, _ in shots]  # in prompt order: the order of the examples matters
+        dev = llm.clear_items(df, "dev", n_eval, seed=seed, exclude=ids)
+        prompt = llm.ScoringPrompt(tuple(shots), **prompt_args)
+        logp = labeler.score([prompt(t) for t in dev["text"].to_numpy()])
+        y = dev["label"].to_numpy()
+        bias = llm.fit_bias(logp, y)
+        rows.append({"candidate": c, "shot_ids": ids, "auroc": roc_auc_score(y, logp[:, 1] - logp[:, 0]),
+                     "accuracy": float(((llm.proba_from_logprobs(logp, bias) > 0.5) == y).mean()), "bias": bias,
+                     "prompt": prompt})
+    return pd.DataFrame(rows).sort_values("auroc", ascending=False, ignore_index=True)
+
+
+def threshold_for(proba: np.ndarray, y: np.ndarray, target: float) -> float:
+    """The lowest confidence threshold whose kept items reach ``target`` accuracy (fit it on dev items)."""
+    curve = llm.accuracy_coverage(proba, y, np.unique(confidence(proba)))
+    ok = curve[curve["accuracy"] >= target]
+    if ok.empty:
+        raise ValueError(f"No threshold reaches {target:.0%} accuracy on these items.")
+    return float(ok["threshold"].min())
 
 
 def knn_prompts(df, X, items, k=4):
@@ -62,7 +95,7 @@ def main() -> None:
     out = {"model": conn.model, "base_url": conn.base_url if conn.server is None else "local llama-cpp-python"}
 
     # 1. shot search on dev
-    search = llm.search_shots(lab, df, k=4, candidates=int(os.environ.get("LLM_BENCH_CANDIDATES", 8)), n_eval=150)
+    search = search_shots(lab, df, k=4, candidates=int(os.environ.get("LLM_BENCH_CANDIDATES", 8)), n_eval=150)
     best = search.iloc[0]
     out["shot_search"] = search[["candidate", "shot_ids", "auroc", "accuracy", "bias"]].round(4).to_dict("records")
     prompt = best["prompt"]
@@ -81,12 +114,11 @@ def main() -> None:
                ledger=lab.ledger.__dict__.copy())
     route_dev = llm.clear_items(df, "dev", N_DEV_ROUTE, seed=1, exclude=best["shot_ids"])
     p_dev = llm.proba_from_logprobs(lab.score([prompt(t) for t in route_dev["text"].to_numpy()]), best["bias"])
-    thr = llm.threshold_for(p_dev, route_dev["label"].to_numpy(), TARGET)
+    thr = threshold_for(p_dev, route_dev["label"].to_numpy(), TARGET)
     kept, human = llm.hybrid_labeling(p, thr)
     out.update(route_threshold=thr, route_kept_accuracy=float(((p[kept] > 0.5) == y[kept]).mean()),
                route_to_humans=len(human) / len(test))
-    conf = np.maximum(p, 1 - p)
-    out["logprob_confidence_auroc"] = llm.confidence_auroc(conf, (p > 0.5) == y)
+    out["logprob_confidence_auroc"] = llm.confidence_auroc(confidence(p), (p > 0.5) == y)
     out["test_ids"] = test["id"].tolist()
     out["test_p"] = np.round(p, 4).tolist()
 
@@ -103,7 +135,7 @@ def main() -> None:
 
     # 4. generate-and-parse chat prompts
     gen_items = test.iloc[:N_GEN]
-    shots = [(t, data.LABELS[c]) for t, c in prompt.shots]
+    shots = [(t, LABELS[c]) for t, c in prompt.shots]
     builders = {"bare": llm.bare_messages, "definitions": llm.role_messages,
                 "few-shot": lambda t: llm.few_shot_messages(t, shots), "json": llm.json_messages}
     gen = {}
@@ -111,9 +143,9 @@ def main() -> None:
         g = llm.Labeler(conn)
         msgs = [build(t) for t in gen_items["text"].to_numpy()]
         res = g.generate_json(msgs) if name == "json" else g.generate(msgs)
-        truth = np.array(data.LABELS)[gen_items["label"].to_numpy()]
-        parsed = res["label"].notna().to_numpy()
-        gen[name] = {"parse_rate": float(parsed.mean()), 
+        truth = gen_items["label"].to_numpy()
+        parsed = (res["label"] != ABSTAIN).to_numpy()
+        gen[name] = {"parse_rate": float(parsed.mean()),
                      "accuracy_parsed": float((res["label"][parsed] == truth[parsed]).mean()) if parsed.any() else None,
                      "accuracy_abstain_wrong": float((res["label"].to_numpy() == truth).mean()),
                      "labels_per_s": len(gen_items) / g.ledger.seconds,
@@ -127,7 +159,6 @@ def main() -> None:
     out["generate"] = gen
 
     # 5. more classes: shots per class from dev, same scoring
-    three = ("NEGATIVE", "NEUTRAL", "POSITIVE")
     dev = full[full["split"] == "dev"]
 
     def shots_by(classes, k_per, words_n):
@@ -140,13 +171,14 @@ def main() -> None:
                           (" negative", " neutral", " positive"), "three_class"))
     out.update(multiclass(lab, full, shots_by(five_point, 1, 5), five_point,
                           (" terrible", " bad", " okay", " good", " great"), "five_point"))
-    out["three_class_names"] = list(three)
+    out["three_class_names"] = list(LABELS3)
     conn.close()
 
     mean = {k: round(v, 4) for k, v in out.items() if isinstance(v, float)}
     path = write_result("llm_labeling", [0], [], mean, **{k: v for k, v in out.items() if not isinstance(v, float)})
     print(f"LLM labeling ({conn.model}, {len(test)} clear test sentences): logprob 4-shot accuracy "
-          f"{mean['test_accuracy']:.3f} (threshold 0: {mean['test_accuracy_bias0']:.3f}), AUROC {mean['test_auroc']:.3f}, "
+          f"{mean['test_accuracy']:.3f} (threshold 0: {mean['test_accuracy_bias0']:.3f}), "
+          f"AUROC {mean['test_auroc']:.3f}, "
           f"{mean['labels_per_s']:.2f} labels/s; per-item shots {mean['knn_accuracy']:.3f} at "
           f"{mean['knn_labels_per_s']:.2f}/s; routing keeps {1 - mean['route_to_humans']:.0%} at "
           f"{mean['route_kept_accuracy']:.3f}; chat parse rates "

@@ -8,8 +8,9 @@ cached). A second run only reads the caches.
 import argparse
 import sys
 
-from helpers.data import DOMAINS, LABELS3, DataError, cache_path, load
+from helpers.data import DOMAINS, DataError, cache_path, load
 from helpers.features import embed
+from helpers.labels import LABELS3
 from helpers.weak import PROTOTYPES, lexicon_scores
 
 

@@ -5,6 +5,7 @@ cold start, a stopping rule, learning-curve metrics, and a human-in-the-loop lab
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 
 import numpy as np
@@ -12,9 +13,19 @@ import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.linear_model import LogisticRegression
 
-# modAL 0.4.2.1 passes check_X_y(force_all_finite=...), which scikit-learn 1.7 still accepts with a FutureWarning
-# on every query (1.8 removed it: the reason for the pin). The warning says nothing a student can act on.
-warnings.filterwarnings("ignore", message="'force_all_finite' was renamed", category=FutureWarning)
+from helpers.labels import NEGATIVE, POSITIVE
+from helpers.validate import choice
+
+
+@contextlib.contextmanager
+def quiet_modal():
+    """Silence one warning inside the helpers' modAL calls only: modAL 0.4.2.1 passes
+    ``check_X_y(force_all_finite=...)``, which scikit-learn 1.7 accepts with a FutureWarning on every query (1.8
+    removed it: the reason for the pin). The warning says nothing a student can act on."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="'force_all_finite' was renamed", category=FutureWarning)
+        yield
+
 
 # With a few hundred labels on unit-length embeddings the series' default C=1 underfits (at 20 labels it predicts
 # one class); C=10 was chosen on the dev split and is used for every strategy alike.
@@ -70,6 +81,9 @@ def cluster_diversity_sampling(classifier, X_pool, n_instances: int = 10, random
 def cold_start(X, n: int, how: str = "random", seed: int = 0) -> np.ndarray:
     """The first ``n`` items to label before any model exists: at random, or one per KMeans cluster (the item
     nearest each centroid), which spreads them over the data."""
+    choice(how, ("random", "clusters"), "cold start")
+    if not 1 <= n <= len(X):
+        raise ValueError(f"n must be in 1..{len(X)} (the pool size), got {n}")
     if how == "random":
         return np.random.default_rng(seed).choice(len(X), size=n, replace=False)
     if how == "clusters":
@@ -77,7 +91,6 @@ def cold_start(X, n: int, how: str = "random", seed: int = 0) -> np.ndarray:
         chosen = list(dict.fromkeys(distances.argmin(axis=0).tolist()))  # two centroids may share a nearest item
         rest = np.random.default_rng(seed).permutation(np.setdiff1d(np.arange(len(X)), chosen))
         return np.array(chosen + rest[: n - len(chosen)].tolist())
-    raise ValueError(f"cold start is 'random' or 'clusters', not {how!r}")
 
 
 def strategies() -> dict:
@@ -91,48 +104,59 @@ def strategies() -> dict:
 
 
 # ----------------------------------------------------------------------------------------------- experiments
-def run_active_learning(X_pool, y_pool, X_eval, y_eval, strategy: str = "uncertainty", budget: int = 300,
+def run_active_learning(X_pool, y_pool, X_eval, y_eval, *, strategy: str = "uncertainty", budget: int = 300,
                         batch: int = 10, n_start: int = 20, start: str = "random", seed: int = 0,
                         oracle=None) -> pd.DataFrame:
     """One active-learning run on modAL's ActiveLearner: start from ``n_start`` labeled items, then query
     ``batch`` items at a time until ``budget`` labels. ``oracle(pool_indices) -> labels`` answers the queries
-    (default: the true labels ``y_pool``). Returns the learning curve: labels, accuracy on the eval set."""
+    (default: the true labels ``y_pool``). Returns the learning curve, one row per round: ``labels`` so far,
+    ``accuracy`` on the eval set, and ``queried``, the pool indices labeled in that round (row 0: the start)."""
     from modAL.models import ActiveLearner
 
+    query = strategies()[choice(strategy, strategies(), "strategy")]
+    choice(start, ("random", "clusters"), "cold start")
     y_pool = np.asarray(y_pool)
     if len(X_pool) == 0:
         raise ValueError("the pool is empty")
-    if not n_start <= budget <= len(X_pool):
-        raise ValueError(f"need n_start <= budget <= pool size ({len(X_pool)}), got {n_start} and {budget}")
+    if len(y_pool) != len(X_pool):
+        raise ValueError(f"{len(X_pool)} pool items but {len(y_pool)} labels")
+    if not 1 <= n_start <= budget <= len(X_pool):
+        raise ValueError(f"need 1 <= n_start <= budget <= pool size ({len(X_pool)}), got {n_start} and {budget}")
     oracle = oracle or (lambda idx: y_pool[idx])
     labeled = list(cold_start(X_pool, n_start, start, seed))
     while len(set(oracle(np.array(labeled)))) < 2:  # a classifier needs both classes to start
         labeled.append(int(np.random.default_rng(seed + len(labeled)).integers(len(X_pool))))
-    query = strategies()[strategy]
-    learner = ActiveLearner(estimator=model(seed), query_strategy=query,
-                            X_training=X_pool[labeled], y_training=oracle(np.array(labeled)))
-    unlabeled = np.setdiff1d(np.arange(len(X_pool)), labeled)
-    rows = [{"labels": len(labeled), "accuracy": learner.score(X_eval, y_eval)}]
-    kwargs = {"random_state": seed + len(labeled)} if strategy in ("random", "cluster diversity") else {}
-    while len(labeled) < budget and len(unlabeled):
-        n = min(batch, budget - len(labeled))
-        picked, _ = learner.query(X_pool[unlabeled], n_instances=n, **kwargs)
-        chosen = unlabeled[np.asarray(picked, dtype=int)]
-        learner.teach(X_pool[chosen], oracle(chosen))
-        labeled.extend(chosen.tolist())
-        unlabeled = np.setdiff1d(unlabeled, chosen)
-        if kwargs:
-            kwargs["random_state"] = seed + len(labeled)
-        rows.append({"labels": len(labeled), "accuracy": learner.score(X_eval, y_eval)})
+    with quiet_modal():
+        learner = ActiveLearner(estimator=model(seed), query_strategy=query,
+                                X_training=X_pool[labeled], y_training=oracle(np.array(labeled)))
+        unlabeled = np.setdiff1d(np.arange(len(X_pool)), labeled)
+        rows = [{"labels": len(labeled), "accuracy": learner.score(X_eval, y_eval), "queried": np.array(labeled)}]
+        seeded = strategy in ("random", "cluster diversity")
+        while len(labeled) < budget and len(unlabeled):
+            n = min(batch, budget - len(labeled))
+            kwargs = {"random_state": seed + len(labeled)} if seeded else {}
+            picked, _ = learner.query(X_pool[unlabeled], n_instances=n, **kwargs)
+            chosen = unlabeled[np.asarray(picked, dtype=int)]
+            learner.teach(X_pool[chosen], oracle(chosen))
+            labeled.extend(chosen.tolist())
+            unlabeled = np.setdiff1d(unlabeled, chosen)
+            rows.append({"labels": len(labeled), "accuracy": learner.score(X_eval, y_eval), "queried": chosen})
     return pd.DataFrame(rows)
 
 
-def learning_curves(X_pool, y_pool, X_eval, y_eval, setups: dict, seeds=range(5), progress: bool = True,
+def learning_curves(X_pool, y_pool, X_eval, y_eval, setups: dict, *, seeds=range(5), progress: bool = True,
                     **common) -> pd.DataFrame:
     """Tidy learning curves for several named set-ups (each a dict of ``run_active_learning`` arguments) over
     several seeds: columns setup, seed, labels, accuracy."""
     from tqdm.auto import tqdm
 
+    if not isinstance(setups, dict) or not setups:
+        raise TypeError("setups must be a non-empty dict: {name: dict of run_active_learning arguments}")
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("seeds is empty: give at least one, e.g. seeds=range(5)")
+    for name, setup in setups.items():  # every set-up checked before the first (long) run starts
+        choice(setup.get("strategy", "uncertainty"), strategies(), f"strategy (set-up {name!r})")
     jobs = [(name, seed) for name in setups for seed in seeds]
     frames = []
     for name, seed in tqdm(jobs, desc="active learning runs", disable=not progress):
@@ -180,7 +204,7 @@ def savings(curves: pd.DataFrame, reference: str = "random", at: int = 300) -> p
 
 
 # ----------------------------------------------------------------------------------------------- stopping
-def stabilizing_predictions(X_pool, y_pool, X_stop, budget: int = 600, batch: int = 10, n_start: int = 20,
+def stabilizing_predictions(X_pool, y_pool, X_stop, *, budget: int = 600, batch: int = 10, n_start: int = 20,
                             threshold: float = 0.99, window: int = 3, seed: int = 0) -> pd.DataFrame:
     """Uncertainty sampling with the stabilizing-predictions stopping rule (Bloodgood & Vijay-Shanker, 2009):
     stop once successive models agree on at least ``threshold`` of an unlabeled stop set for ``window`` rounds
@@ -190,14 +214,16 @@ def stabilizing_predictions(X_pool, y_pool, X_stop, budget: int = 600, batch: in
 
     y_pool = np.asarray(y_pool)
     labeled = list(cold_start(X_pool, n_start, "random", seed))
-    learner = ActiveLearner(estimator=model(seed), query_strategy=uncertainty_sampling,
-                            X_training=X_pool[labeled], y_training=y_pool[labeled])
+    with quiet_modal():
+        learner = ActiveLearner(estimator=model(seed), query_strategy=uncertainty_sampling,
+                                X_training=X_pool[labeled], y_training=y_pool[labeled])
     unlabeled = np.setdiff1d(np.arange(len(X_pool)), labeled)
     previous, streak, rows = learner.predict(X_stop), 0, []
     while len(labeled) < budget:
         picked, _ = learner.query(X_pool[unlabeled], n_instances=batch)
         chosen = unlabeled[np.asarray(picked, dtype=int)]
-        learner.teach(X_pool[chosen], y_pool[chosen])
+        with quiet_modal():
+            learner.teach(X_pool[chosen], y_pool[chosen])
         labeled.extend(chosen.tolist())
         unlabeled = np.setdiff1d(unlabeled, chosen)
         current = learner.predict(X_stop)
@@ -215,7 +241,7 @@ class LabelingSession:
     """Human-in-the-loop active learning: the learner asks for a batch of sentences, someone labels them (with the
     buttons of :meth:`widget`, or :meth:`answer_with` an oracle), the model retrains and the curve grows."""
 
-    def __init__(self, texts, X_pool, X_eval, y_eval, start_labels: dict, batch: int = 5, seed: int = 0):
+    def __init__(self, texts, X_pool, X_eval, y_eval, *, start_labels: dict, batch: int = 5, seed: int = 0):
         from modAL.models import ActiveLearner
         from modAL.uncertainty import uncertainty_sampling
 
@@ -226,8 +252,9 @@ class LabelingSession:
         self.texts, self.X_pool, self.X_eval, self.y_eval, self.batch = list(texts), X_pool, X_eval, y_eval, batch
         self.labels = dict(start_labels)  # pool index -> 0/1
         idx = np.array(list(self.labels))
-        self.learner = ActiveLearner(estimator=model(seed), query_strategy=uncertainty_sampling,
-                                     X_training=X_pool[idx], y_training=np.array(list(self.labels.values())))
+        with quiet_modal():
+            self.learner = ActiveLearner(estimator=model(seed), query_strategy=uncertainty_sampling,
+                                         X_training=X_pool[idx], y_training=np.array(list(self.labels.values())))
         self.curve = [(len(self.labels), self.learner.score(X_eval, y_eval))]
         self.queue = self._query()
 
@@ -235,12 +262,13 @@ class LabelingSession:
         unlabeled = np.setdiff1d(np.arange(len(self.X_pool)), list(self.labels))
         if len(unlabeled) == 0:
             return []
-        picked, _ = self.learner.query(self.X_pool[unlabeled], n_instances=min(self.batch, len(unlabeled)))
+        with quiet_modal():
+            picked, _ = self.learner.query(self.X_pool[unlabeled], n_instances=min(self.batch, len(unlabeled)))
         return unlabeled[np.asarray(picked, dtype=int)].tolist()
 
     def answer(self, label: int) -> None:
         """Label the sentence at the head of the queue; when the batch is done, retrain and query the next one."""
-        if label not in (0, 1):
+        if label not in (NEGATIVE, POSITIVE):
             raise ValueError("a label is 0 (NEGATIVE) or 1 (POSITIVE)")
         if not self.queue:
             raise RuntimeError("nothing left to label")
@@ -248,7 +276,8 @@ class LabelingSession:
         self.labels[index] = label
         if not self.queue:
             idx = np.array(list(self.labels))
-            self.learner.fit(self.X_pool[idx], np.array(list(self.labels.values())))
+            with quiet_modal():
+                self.learner.fit(self.X_pool[idx], np.array(list(self.labels.values())))
             self.curve.append((len(self.labels), self.learner.score(self.X_eval, self.y_eval)))
             self.queue = self._query()
 

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import cost
+from helpers.labels import ABSTAIN, POSITIVE, confidence
 
 
 def _ok(message: str) -> None:
@@ -70,10 +71,10 @@ def ex03_new_lf(lf, table: pd.DataFrame, dev_mask) -> None:
     if lf is None:
         raise AssertionError("Your turn: define lf_recommend with @labeling_function().")
     votes = weak.apply_lfs(table[dev_mask], [lf])[:, 0]
-    fired = votes != weak.ABSTAIN
+    fired = votes != ABSTAIN
     if not fired.any():
         raise AssertionError("Your LF abstains on every dev sentence: check the words you look for (lower case?).")
-    if set(np.unique(votes[fired])) - {weak.POSITIVE}:
+    if set(np.unique(votes[fired])) - {POSITIVE}:
         raise AssertionError("lf_recommend should only ever vote POSITIVE (1) or ABSTAIN (-1).")
     accuracy = float(np.mean(table["label"].to_numpy()[dev_mask][fired] == votes[fired]))
     _ok(f"it labels {fired.mean():.1%} of dev at {accuracy:.2f} accuracy. "
@@ -171,7 +172,7 @@ def ex04_threshold(threshold: float, proba, y, target: float = 0.95) -> None:
     if threshold is None:
         raise AssertionError("Your turn: set threshold to a number between 0.50 and 1.00.")
     proba, y = np.asarray(proba), np.asarray(y)
-    conf, right = np.maximum(proba, 1 - proba), (proba > 0.5) == y
+    conf, right = confidence(proba), (proba > 0.5) == y
     grid = np.round(np.arange(0.50, 1.00, 0.01), 2)
     ok = [t for t in grid if (conf >= t).any() and right[conf >= t].mean() >= target]
     if not ok:

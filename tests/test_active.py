@@ -49,10 +49,33 @@ X = np.column_stack([y * 2.0 - 1 + rng.normal(0, 1.0, 600), rng.normal(size=(600
 @pytest.mark.parametrize("strategy", ["random", "uncertainty", "margin", "entropy", "ranked batch (modAL)",
                                       "cluster diversity"])
 def test_every_strategy_runs_and_learns(strategy):
-    curve = active.run_active_learning(X[:500], y[:500], X[500:], y[500:], strategy, budget=60, batch=10,
+    curve = active.run_active_learning(X[:500], y[:500], X[500:], y[500:], strategy=strategy, budget=60, batch=10,
                                        n_start=10)
     assert curve["labels"].tolist() == [10, 20, 30, 40, 50, 60]
     assert curve["accuracy"].iloc[-1] > 0.7
+    queried = np.concatenate(curve["queried"].to_list())
+    assert len(queried) == 60 and len(set(queried.tolist())) == 60  # every label asked once
+    assert [len(q) for q in curve["queried"]] == [10, 10, 10, 10, 10, 10]
+
+
+def test_the_oracle_answers_exactly_what_was_queried():
+    asked = []
+
+    def oracle(idx):
+        asked.extend(np.atleast_1d(idx).tolist())
+        return y[:500][idx]
+
+    curve = active.run_active_learning(X[:500], y[:500], X[500:], y[500:], budget=40, batch=10, n_start=10,
+                                       oracle=oracle)
+    assert sorted(set(asked)) == sorted(np.concatenate(curve["queried"].to_list()).tolist())
+
+
+def test_uncertainty_queries_the_boundary():
+    curve = active.run_active_learning(X[:500], y[:500], X[500:], y[500:], strategy="uncertainty", budget=60,
+                                       n_start=10)
+    later = np.concatenate(curve["queried"].iloc[1:].to_list())
+    randomly = np.random.default_rng(0).choice(500, len(later), replace=False)
+    assert np.abs(X[later, 0]).mean() < np.abs(X[randomly, 0]).mean()  # closer to the class boundary x0 = 0
 
 
 def test_learning_curves_and_metrics():
@@ -77,8 +100,10 @@ def test_labels_to_reach_needs_the_curve_to_stay_above():
 def test_cold_start_by_clusters_is_spread_and_complete():
     idx = active.cold_start(X, 20, "clusters")
     assert len(idx) == 20 and len(set(idx)) == 20
-    with pytest.raises(ValueError, match="cold start"):
+    with pytest.raises(ValueError, match="unknown cold start 'magic'; choose one of"):
         active.cold_start(X, 5, "magic")
+    with pytest.raises(ValueError, match="pool size"):
+        active.cold_start(X[:3], 5)
 
 
 def test_empty_pool_and_bad_budget_are_clear_errors():
@@ -86,6 +111,21 @@ def test_empty_pool_and_bad_budget_are_clear_errors():
         active.run_active_learning(X[:0], y[:0], X, y)
     with pytest.raises(ValueError, match="budget"):
         active.run_active_learning(X[:50], y[:50], X, y, budget=100)
+    with pytest.raises(ValueError, match="50 pool items but 49 labels"):
+        active.run_active_learning(X[:50], y[:49], X, y, budget=30)
+
+
+def test_unknown_names_are_clear_errors_before_any_run():
+    with pytest.raises(ValueError, match=r"unknown strategy 'uncertanty'; choose one of \[.*'uncertainty'"):
+        active.run_active_learning(X[:500], y[:500], X, y, strategy="uncertanty")
+    with pytest.raises(ValueError, match="unknown cold start 'magic'"):
+        active.run_active_learning(X[:500], y[:500], X, y, start="magic")
+    with pytest.raises(ValueError, match="set-up 'b'"):
+        active.learning_curves(X[:500], y[:500], X, y, {"a": {}, "b": {"strategy": "entropie"}}, progress=False)
+    with pytest.raises(TypeError, match="non-empty dict"):
+        active.learning_curves(X[:500], y[:500], X, y, ["uncertainty"], progress=False)
+    with pytest.raises(TypeError):
+        active.run_active_learning(X[:500], y[:500], X, y, "uncertainty")  # the knobs are keyword-only
 
 
 def test_stopping_rule_fires_on_an_easy_problem():
@@ -95,7 +135,8 @@ def test_stopping_rule_fires_on_an_easy_problem():
 
 def test_labeling_session_with_an_oracle_and_bad_answers():
     texts = [f"sentence {i}" for i in range(500)]
-    session = active.LabelingSession(texts, X[:500], X[500:], y[500:], {0: int(y[0]), 1: 1 - int(y[0])}, batch=5)
+    session = active.LabelingSession(texts, X[:500], X[500:], y[500:], start_labels={0: int(y[0]), 1: 1 - int(y[0])},
+                                     batch=5)
     curve = session.answer_with(lambda i: y[i], n_batches=4)
     assert curve["labels"].tolist() == [2, 7, 12, 17, 22] and len(session.queue) == 5
     with pytest.raises(ValueError, match="0 .*or 1"):
@@ -107,4 +148,4 @@ def test_labeling_session_with_an_oracle_and_bad_answers():
     assert len(session.labels) == before + 1 and session.labels[head] == 1
     assert f"{before + 1} labels so far" in widget.children[2].value
     with pytest.raises(ValueError, match="both classes"):
-        active.LabelingSession(texts, X[:500], X[500:], y[500:], {0: 1, 1: 1})
+        active.LabelingSession(texts, X[:500], X[500:], y[500:], start_labels={0: 1, 1: 1})

@@ -100,3 +100,82 @@ def test_ex06_checks(capsys):
         checks.ex06_dominated(["random", "weak"], board)
     with pytest.raises(AssertionError, match="not strategies"):
         checks.ex06_dominated(["magic"], board)
+
+
+def test_ex02_checks(capsys):
+    import numpy as np
+
+    checks.ex02_entropy(float(-(np.array([0.5, 0.49, 0.01]) * np.log2([0.5, 0.49, 0.01])).sum()))
+    assert "bits" in capsys.readouterr().out
+    nats = float(-(np.array([0.5, 0.49, 0.01]) * np.log([0.5, 0.49, 0.01])).sum())
+    for answer, message in [(None, "Your turn"), (nats, "in nats"), (-1.071, "minus sign")]:
+        with pytest.raises(AssertionError, match=message):
+            checks.ex02_entropy(answer)
+    curves = pd.DataFrame({"setup": ["random"] * 4 + ["uncertainty"] * 4, "seed": 0,
+                           "labels": [10, 20, 30, 40] * 2, "accuracy": [0.6, 0.7, 0.65, 0.71, 0.7, 0.72, 0.73, 0.74]})
+    checks.ex02_labels_to_reach(40.0, curves, "random", 0.68)
+    assert "needs 40 labels" in capsys.readouterr().out
+    for answer, message in [(None, "Your turn"), (20.0, "Filter curves on setup == 'random'")]:
+        with pytest.raises(AssertionError, match=message):
+            checks.ex02_labels_to_reach(answer, curves, "random", 0.68)
+
+
+def test_ex03_checks(capsys):
+    import numpy as np
+    from snorkel.labeling import labeling_function
+
+    from helpers.labels import ABSTAIN, NEGATIVE, POSITIVE
+
+    table = pd.DataFrame({"text": ["I recommend it", "dull", "recommend skipping it", "fine"], "label": [1, 0, 0, 1]})
+    dev = np.ones(4, bool)
+
+    @labeling_function()
+    def lf_recommend(x):
+        return POSITIVE if "recommend" in x.text else ABSTAIN
+
+    @labeling_function()
+    def lf_never(x):
+        return ABSTAIN
+
+    @labeling_function()
+    def lf_negative(x):
+        return NEGATIVE if "recommend" in x.text else ABSTAIN
+
+    checks.ex03_new_lf(lf_recommend, table, dev)
+    assert "0.50 accuracy" in capsys.readouterr().out
+    for lf, message in [(None, "Your turn"), (lf_never, "abstains on every dev sentence"),
+                        (lf_negative, "only ever vote POSITIVE")]:
+        with pytest.raises(AssertionError, match=message):
+            checks.ex03_new_lf(lf, table, dev)
+    checks.ex03_closed_form(0.862284)
+    assert "0.862" in capsys.readouterr().out
+    for answer, message in [(None, "Your turn"), (0.80, "lecture's stated answer"), (0.137716, "other root"),
+                            (0.7, "is not it")]:
+        with pytest.raises(AssertionError, match=message):
+            checks.ex03_closed_form(answer)
+    proba = np.array([[0.1, 0.9], [0.45, 0.55], [0.3, 0.7], [0.6, 0.4]])
+    covered, y = np.ones(4, bool), np.array([1, 0, 1, 0])
+    checks.ex03_threshold(0.56, proba, covered, y, target=0.99)
+    assert capsys.readouterr().out.startswith("Correct")
+    for answer, message in [(None, "Your turn"), (0.5, "go higher"), (0.8, "smaller threshold")]:
+        with pytest.raises(AssertionError, match=message):
+            checks.ex03_threshold(answer, proba, covered, y, target=0.99)
+
+
+def test_ex05_checks(capsys):
+    import numpy as np
+
+    scores = np.array([0.1, 0.9, 0.2, 0.8, 0.3, 0.95])
+    is_error = np.array([1, 0, 1, 0, 0, 1], bool)
+    checks.ex05_budget(2, scores, is_error, budget=3)
+    assert "2 errors" in capsys.readouterr().out
+    for answer, message in [(None, "Your turn"), (1, "best"), (3, "is not it")]:
+        with pytest.raises(AssertionError, match=message):
+            checks.ex05_budget(answer, scores, is_error, budget=3)
+    table = pd.DataFrame({"id": ["a", "b", "c"], "agreement": [0.6, 0.9, 0.95]})
+    flags, errors = np.array([1, 1, 1], bool), np.array([1, 1, 0], bool)
+    checks.ex05_clearest_error("b", table, flags, errors)
+    assert "sentence b" in capsys.readouterr().out
+    for answer, message in [(None, "Your turn"), ("c", "not a flagged real error"), ("a", "Sort descending")]:
+        with pytest.raises(AssertionError, match=message):
+            checks.ex05_clearest_error(answer, table, flags, errors)

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import cost, data
+from helpers import cost, data, labels
 
 
 def test_lecture_arithmetic():
@@ -47,7 +47,7 @@ def _toy(ratings):
     df = pd.DataFrame({"ratings": ratings})
     df["n_raters"] = df["ratings"].map(len)
     df["mean"] = df["ratings"].map(np.mean)
-    df["label"] = np.where(df["mean"] > 0, 1, np.where(df["mean"] < 0, 0, data.NO_LABEL))
+    df["label"] = labels.vote(df["mean"])
     return df
 
 
@@ -67,6 +67,8 @@ def test_majority_vote_full_panel_matches_consensus_when_votes_decide():
 def test_majority_vote_rejects_bad_k():
     with pytest.raises(ValueError, match="k must be in 1..3"):
         cost.majority_vote_curve(_toy([[1, 2, 3]]), ks=[4])
+    with pytest.raises(ValueError, match="ks is empty"):
+        cost.majority_vote_curve(_toy([[1, 2, 3]]), ks=[])
     with pytest.raises(ValueError, match="no items"):
         cost.majority_vote_curve(_toy([[1, -1]]), ks=[1])
 

@@ -21,9 +21,16 @@ def test_embeddings_are_real_cached_and_keyed_by_text(tmp_path):
     assert len(list(tmp_path.glob("embeddings-minilm-*.npy"))) == 2  # other texts, other key
 
 
-def test_embed_rejects_empty_input(tmp_path):
-    with pytest.raises(ValueError, match="at least one text"):
+def test_embed_rejects_empty_input_and_one_string(tmp_path):
+    with pytest.raises(ValueError, match="texts is empty"):
         features.embed([], data_dir=tmp_path)
+    with pytest.raises(TypeError, match=r"not one string .* pass \[text\]"):
+        features.embed("A great film", data_dir=tmp_path)  # would otherwise embed 12 characters
+    assert not list(tmp_path.iterdir())  # nothing computed, nothing written
+
+
+def test_the_encoder_is_loaded_once():
+    assert features.load_encoder() is features.load_encoder()
 
 
 def test_tfidf_fits_on_train_only():

@@ -12,6 +12,7 @@ import openai
 import pytest
 
 from helpers import llm
+from helpers.labels import ABSTAIN, NEGATIVE, POSITIVE
 
 
 def chat_body(content):
@@ -84,20 +85,21 @@ MSG = [llm.role_messages("A fine film.")]
 # --- parsing ---
 
 @pytest.mark.parametrize("reply, label", [
-    ("POSITIVE", "POSITIVE"), (" negative.\n", "NEGATIVE"), ("Classification: Positive", "POSITIVE"),
-    ('{"label": "NEGATIVE", "confidence": 0.9}', "NEGATIVE"), ("POSITIVE or NEGATIVE", None), ("", None),
-    (None, None), ("I cannot tell", None), ("NEGATIVELY", None), ('{"label": "MAYBE"}', None),
+    ("POSITIVE", POSITIVE), (" negative.\n", NEGATIVE), ("Classification: Positive", POSITIVE),
+    ('{"label": "NEGATIVE", "confidence": 0.9}', NEGATIVE), ("POSITIVE or NEGATIVE", ABSTAIN), ("", ABSTAIN),
+    (None, ABSTAIN), ("I cannot tell", ABSTAIN), ("NEGATIVELY", ABSTAIN), ('{"label": "MAYBE"}', ABSTAIN),
 ])
 def test_parse_label(reply, label):
     assert llm.parse_label(reply) == label
 
 
 def test_parse_json_reply():
-    assert llm.parse_json_reply('Sure! {"label": "positive", "confidence": 0.8} done') == ("POSITIVE", 0.8)
+    assert llm.parse_json_reply('Sure! {"label": "positive", "confidence": 0.8} done') == (POSITIVE, 0.8)
     label, conf = llm.parse_json_reply('{"label": "POSITIVE", "confidence": "very"}')
-    assert label == "POSITIVE" and math.isnan(conf)
+    assert label == POSITIVE and math.isnan(conf)
     assert math.isnan(llm.parse_json_reply('{"label": "POSITIVE", "confidence": 7}')[1])  # out of range
-    assert llm.parse_json_reply('{"label": "POSITIVE", "confidence": 0.8')[0] is None  # truncated
+    assert llm.parse_json_reply('{"label": "POSITIVE", "confidence": 0.8')[0] == ABSTAIN  # truncated
+    assert llm.parse_label("NEUTRAL, mostly", labels=("NEGATIVE", "NEUTRAL", "POSITIVE")) == 1  # ids follow labels
 
 
 # --- scores to labels, routing ---
@@ -118,9 +120,31 @@ def test_hybrid_routing():
     assert kept.tolist() == [0, 1, 4] and human.tolist() == [2, 3]
     curve = llm.accuracy_coverage(p, y, [0.5, 0.8])
     assert curve["coverage"].tolist() == [1.0, 0.6] and curve["accuracy"].tolist() == [0.6, 1.0]
-    assert llm.threshold_for(p, y, 1.0) == pytest.approx(0.9)
-    with pytest.raises(ValueError, match="No threshold"):
-        llm.threshold_for(np.array([0.9]), np.array([0]), 0.95)
+
+
+def test_confidence_auroc_and_reliability():
+    conf = np.array([0.55, 0.6, 0.9, 0.95, np.nan])
+    right = np.array([False, False, True, True, True])
+    assert llm.confidence_auroc(conf, right) == 1.0  # the NaN is left out
+    assert llm.confidence_auroc(conf[::-1], right) == 0.0
+    assert math.isnan(llm.confidence_auroc(conf, np.ones(5, bool)))  # nothing wrong to separate
+    table = llm.reliability(np.array([0.52, 0.58, 0.91, 0.99, 1.0]), np.array([1, 0, 1, 1, 0]), bins=5)
+    assert table["n"].tolist() == [2, 3] and table["accuracy"].tolist() == [0.5, pytest.approx(2 / 3)]
+    assert table["confidence"].tolist() == [pytest.approx(0.55), pytest.approx(2.9 / 3)]
+
+
+def test_chosen_prompt_is_the_benchmarks_best_candidate():
+    from helpers import data
+    from helpers.results import benchmark
+
+    movies = data.binary(data.load())
+    prompt, bias = llm.chosen_prompt(movies)
+    best = benchmark("llm_labeling")["shot_search"][0]
+    texts = movies.set_index("id").loc[best["shot_ids"], "text"].tolist()
+    assert [t for t, _ in prompt.shots] == texts and bias == best["bias"]
+    assert prompt("A fine film.").endswith("Review: A fine film.\nSentiment:")
+    with pytest.raises(TypeError, match="one string"):
+        prompt(["A fine film.", "A dull one."])
 
 
 def test_pick_shots_are_dev_balanced_and_exclude():
@@ -156,7 +180,7 @@ def test_timeout_is_clear(scripted, tmp_path):
 def test_429_then_success_is_retried(scripted, tmp_path):
     srv = scripted((429, {"error": {"message": "slow down"}}), (200, chat_body("POSITIVE")))
     lab = srv.labeler(tmp_path)
-    assert lab.generate(MSG)["label"].tolist() == ["POSITIVE"]
+    assert lab.generate(MSG)["label"].tolist() == [POSITIVE]
     assert srv.hits == 2 and lab.ledger.requests == 1 and lab.ledger.prompt_tokens == 11
 
 
@@ -170,12 +194,44 @@ def test_5xx_after_retries_is_clear(scripted):
 def test_malformed_and_empty_replies_abstain(scripted):
     srv = scripted((200, chat_body("I think it is good")), (200, chat_body("")), (200, chat_body("NEGATIVE")))
     out = srv.labeler().generate(MSG * 3)
-    assert out["label"].isna().tolist() == [True, True, False] and out["label"][2] == "NEGATIVE"
+    assert out["label"].tolist() == [ABSTAIN, ABSTAIN, NEGATIVE]
+
+
+def test_generate_json_reads_label_and_confidence(scripted):
+    srv = scripted((200, chat_body('{"label": "POSITIVE", "confidence": 0.7}')),
+                   (200, chat_body("NEGATIVE, I am sure")), (200, chat_body('{"label": "POSITIVE", "conf')))
+    out = srv.labeler().generate_json(MSG * 3)
+    assert out["label"].tolist() == [POSITIVE, NEGATIVE, POSITIVE]  # the third: named in the text, invalid JSON
+    assert out["json_ok"].tolist() == [True, False, False]
+    assert out["confidence"][0] == 0.7 and out["confidence"][1:].isna().all()
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda lab: lab.score("Review: fine\nSentiment:"), "not one string"),
+    (lambda lab: lab.score([]), "empty"),
+    (lambda lab: lab.score([["Review: fine"]]), "list of strings"),
+    (lambda lab: lab.generate(MSG[0]), "list of conversations"),
+    (lambda lab: lab.generate("Classify: fine"), "not one string"),
+    (lambda lab: lab.generate_json([]), "empty"),
+])
+def test_wrong_input_shape_sends_nothing(scripted, call, message):
+    srv = scripted((200, chat_body("POSITIVE")))
+    lab = srv.labeler()
+    with pytest.raises((TypeError, ValueError), match=message):
+        call(lab)
+    assert srv.hits == 0 and lab.ledger.requests == 0
+
+
+def test_unknown_price_names_the_choices(scripted):
+    with pytest.raises(ValueError, match=r"unknown model to price as 'gpt4'; choose one of \[.*'gpt-4'"):
+        llm.Ledger().cost("gpt4")
+    with pytest.raises(ValueError, match="price_as"):
+        scripted((200, chat_body("x"))).labeler(price_as="gpt4")
 
 
 def test_body_that_is_not_json_is_a_clear_error(scripted, tmp_path):
     srv = scripted((200, b"<html>proxy error</html>"))
-    with pytest.raises(llm.LLMError):
+    with pytest.raises(llm.LLMError, match="not JSON; is it an OpenAI-compatible endpoint"):
         srv.labeler(tmp_path).generate(MSG)
     assert not any(tmp_path.rglob("*.json"))
 
@@ -208,7 +264,7 @@ def test_budget_guard_sends_nothing(scripted, tmp_path):
     with pytest.raises(llm.BudgetExceeded, match="nothing was sent"):
         lab.generate(MSG * 1000)
     assert srv.hits == 0 and lab.ledger.requests == 0 and not any(tmp_path.rglob("*"))
-    assert lab.generate(MSG)["label"].tolist() == ["POSITIVE"]  # a run under the cap goes through
+    assert lab.generate(MSG)["label"].tolist() == [POSITIVE]  # a run under the cap goes through
 
 
 def test_ledger_prices():

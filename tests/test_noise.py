@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from helpers import noise
+from helpers.labels import ABSTAIN, majority_vote
 
 rng = np.random.default_rng(0)
 N = 400
@@ -47,8 +48,18 @@ def test_synthetic_noise_kinds_and_bad_rate():
     cc = noise.synthetic_noise(y, 0.2, "class_conditional")
     nm = noise.true_noise_matrix(cc, y)
     assert np.allclose(nm.sum(axis=0), 1) and nm[0, 1] > nm[1, 0]  # POSITIVE flips more often
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="rate must be in"):
         noise.synthetic_noise(y, 0.6)
+    with pytest.raises(ValueError, match="unknown noise kind 'symmetric'; choose one of"):
+        noise.synthetic_noise(y, 0.2, "symmetric")
+
+
+def test_true_noise_matrix_and_precision_recall_by_hand():
+    truth, noisy = np.array([0, 0, 0, 0, 1, 1]), np.array([0, 1, 0, 0, 1, 0])
+    assert np.allclose(noise.true_noise_matrix(noisy, truth), [[0.75, 0.5], [0.25, 0.5]])
+    flags, is_error = np.array([1, 1, 0, 0, 0, 0], bool), noisy != truth
+    assert noise.precision_recall(flags, is_error) == (0.5, 0.5)
+    assert np.isnan(noise.precision_recall(np.zeros(6, bool), is_error)[0])  # nothing flagged: no precision
 
 
 def test_estimated_noise_matrix_is_column_stochastic():
@@ -60,17 +71,14 @@ def test_estimated_noise_matrix_is_column_stochastic():
 def test_second_opinion_is_another_real_rater():
     df = pd.DataFrame({"ratings": [[3, -2, 0], [1, 1, 1], [-1, 0, 0]], "single_label_rating": [3, 1, -1]})
     votes = noise.second_opinion(df)
-    assert votes[0] == 0 and votes[1] == 1 and votes[2] == -1  # item 3 has no other rater who took a side
+    assert votes[0] == 0 and votes[1] == 1 and votes[2] == ABSTAIN  # item 3 has no other rater who took a side
 
 
-def test_majority_and_crowdlab():
-    votes = np.array([[1, 1, 0], [0, 0, 1], [1, 0, -1]])
-    maj = noise.majority_of(votes)
-    assert maj[:2].tolist() == [1, 0] and maj[2] in (0, 1)
+def test_sided_votes_and_crowdlab():
     sided = noise.sided_rater_votes(pd.DataFrame({"ratings": [[2, 0, -1, 3], [0, 0, 1]]}), n_raters=3)
-    assert sorted(sided[0].tolist()) == [0, 1, 1] and sorted(sided[1].tolist()) == [-1, -1, 1]
+    assert sorted(sided[0].tolist()) == [0, 1, 1] and sorted(sided[1].tolist()) == [ABSTAIN, ABSTAIN, 1]
     many = np.column_stack([np.where(rng.random(N) < 0.9, TRUTH, 1 - TRUTH) for _ in range(3)])
-    proba = noise.out_of_fold_proba(X, TEXTS, noise.majority_of(many))["ensemble"]
+    proba = noise.out_of_fold_proba(X, TEXTS, majority_vote(many, ties="coin"))["ensemble"]
     consensus = noise.crowdlab_consensus(many, proba)
     assert consensus.shape == (N,) and np.mean(consensus == TRUTH) > 0.9
 
@@ -80,7 +88,12 @@ def test_remedies_table_and_mixup():
     flags = noise.find_label_issues(noisy, noise.out_of_fold_proba(X, TEXTS, noisy)["ensemble"])
     table = noise.compare_remedies(X, noisy, flags, TRUTH, X, TRUTH)
     assert len(table) == 5 and (table["test accuracy"] > 0.8).all()
-    assert table.loc["re-label flagged (another real rater)", "test accuracy"] >= table.loc["do nothing", "test accuracy"] - 0.01
+    with pytest.raises(ValueError, match="one noisy label, flag and re-label per train item"):
+        noise.compare_remedies(X, noisy, flags[:-1], TRUTH, X, TRUTH)
+    with pytest.raises(TypeError):
+        noise.compare_remedies(X, noisy, flags, TRUTH, X, TRUTH, 0.1)  # the knobs are keyword-only
+    accuracy = table["test accuracy"]
+    assert accuracy["re-label flagged (another real rater)"] >= accuracy["do nothing"] - 0.01
 
 
 def test_mixup_is_reproducible_without_global_seeding():

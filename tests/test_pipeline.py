@@ -1,12 +1,14 @@
-"""Part 6 helpers: the pool, the one ledger, and the stages' bookkeeping (the stages end to end run in notebook 06
+"""Part 6 helpers: the pool, the one ledger, and each stage on its own (the stages end to end run in notebook 06
 and benchmarks/hybrid_pipeline.py on the real data)."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from helpers import features
 from helpers import pipeline as pl
 from helpers.cost import LabelingCost
+from helpers.labels import ABSTAIN
 
 
 def make_pool(n=6):
@@ -34,17 +36,22 @@ def test_ledger_one_table():
     cheap = pl.CostLedger(LabelingCost(price_per_label=0.05))
     cheap.human("dev", 100)
     assert cheap.dollars == pytest.approx(5.0)
+    with pytest.raises(ValueError, match="never negative"):
+        led.machine("cleanlab", "cleanlab", -3, seconds=1.0)
+    assert len(led.table()) == 2  # the bad row was not written
 
 
 def test_llm_stage_keeps_only_sure_and_better():
     pool = make_pool()
     pool.set([0, 1], [1, 0], [0.95, 0.6], "weak")
     led = pl.CostLedger()
-    kept = pl.llm_stage(pool, np.array([0, 1, 2, 3]), np.array([0.1, 0.9, 0.5, 0.85]), led, 0.8, seconds=2.0)
+    kept = pl.llm_stage(pool, np.array([0, 1, 2, 3]), np.array([0.1, 0.9, 0.5, 0.85]), led, min_confidence=0.8,
+                        seconds=2.0)
     assert kept.tolist() == [1, 3]  # row 0: weak label surer (0.95 > 0.9); row 2: LLM unsure
     assert pool.source.tolist()[:4] == ["weak", "llm", "", "llm"] and pool.labels[1] == 1
     with pytest.raises(ValueError, match="scores back"):
-        pl.llm_stage(pool, np.array([0, 1]), np.array([0.1]), led, 0.8, seconds=0.0)
+        pl.llm_stage(pool, np.array([0, 1]), np.array([0.1]), led, min_confidence=0.8, seconds=0.0)
+    assert led.table()["labels"].tolist() == [2] and led.table()["machine seconds"].tolist() == [2.0]
 
 
 def test_least_sure():
@@ -58,3 +65,50 @@ def test_active_stage_asks_one_rater_and_never_twice():
     asked = pl.active_stage(pool, led, budget=12, batch=5)
     assert len(set(asked)) == 12 and led.human_labels == 12
     assert (pool.labels[asked] == pool.df["single_label"].to_numpy()[asked]).all()
+    assert led.table()["machine seconds"].iloc[0] > 0  # measured, not a placeholder
+    with pytest.raises(ValueError, match="at least 1"):
+        pl.active_stage(pool, led, budget=0)
+
+
+@pytest.fixture(scope="module")
+def real():
+    """400 real movie sentences (train split) as a pool, 100 dev sentences, 200 test sentences."""
+    movies, X = features.binary_movies()
+    split = movies["split"].to_numpy()
+    rows = {s: np.flatnonzero(split == s)[:n] for s, n in (("train", 400), ("dev", 100), ("test", 200))}
+    return movies, X, rows
+
+
+def test_weak_stage_labels_the_sure_items_and_pays_for_dev(real):
+    movies, X, rows = real
+    pool = pl.Pool(movies.iloc[rows["train"]].reset_index(drop=True), X[rows["train"]])
+    led = pl.CostLedger()
+    proba = pl.weak_stage(pool, movies.iloc[rows["dev"]].reset_index(drop=True), X[rows["dev"]], led,
+                          min_confidence=0.8)
+    weak = pool.source == "weak"
+    assert proba.shape == (400,) and weak.sum() == led.table().loc[1, "labels"] > 100
+    assert (np.maximum(proba, 1 - proba)[weak] >= 0.8).all() and (pool.labels[~weak] == ABSTAIN).all()
+    assert np.mean(pool.labels[weak] == movies["label"].to_numpy()[rows["train"]][weak]) > 0.7
+    assert led.table().loc[0, "labels"] == 100 and led.table().loc[1, "machine seconds"] > 0
+    with pytest.raises(ValueError, match="100 dev sentences but 99"):
+        pl.weak_stage(pool, movies.iloc[rows["dev"]], X[rows["dev"]][:99], led)
+
+
+def test_clean_stage_drops_flagged_machine_labels_only(real):
+    movies, X, rows = real
+    y = movies["label"].to_numpy()[rows["train"]]
+    pool = pl.Pool(movies.iloc[rows["train"]].reset_index(drop=True), X[rows["train"]])
+    flipped = np.arange(0, 400, 10)  # every tenth weak label flipped: the errors cleanlab should find
+    weak_labels = y.copy()
+    weak_labels[flipped] = 1 - weak_labels[flipped]
+    pool.set(np.arange(300), weak_labels[:300], 0.9, "weak")
+    pool.set(np.arange(300, 400), weak_labels[300:], 1.0, "human")
+    led = pl.CostLedger()
+    dropped = pl.clean_stage(pool, led)
+    assert len(dropped) > 0 and (dropped < 300).all()  # human labels are kept
+    assert np.isin(dropped, flipped).mean() > 0.5  # mostly the flipped labels, which are 10% of all
+    assert np.isin(flipped[flipped < 300], dropped).mean() > 0.3 and (pool.labels[dropped] == ABSTAIN).all()
+    row = led.table().iloc[0]
+    assert row["labels"] == 0 and row["removed"] == len(dropped) and row["machine seconds"] > 0
+    accuracy = pl.train_final(pool, X[rows["test"]], movies["label"].to_numpy()[rows["test"]])
+    assert 0.6 < accuracy < 1

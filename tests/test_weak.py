@@ -5,9 +5,10 @@ import pandas as pd
 import pytest
 import torch
 
-from helpers import weak
-
-A, N, P = weak.ABSTAIN, weak.NEGATIVE, weak.POSITIVE
+from helpers import features, weak
+from helpers.labels import ABSTAIN as A
+from helpers.labels import NEGATIVE as N
+from helpers.labels import POSITIVE as P
 
 
 @pytest.mark.parametrize("text, vote", [
@@ -44,7 +45,10 @@ def test_lexicon_scores_come_from_the_cache_and_match_the_lexicons():
     scores = weak.lexicon_scores(texts)
     assert scores.shape == (4, 2) and np.array_equal(scores, weak.score_lexicons(texts))
     assert scores[1, 0] < 0 and np.array_equal(scores[0], scores[3])
-    assert weak.lexicon_scores([]).shape == (0, 2)
+    with pytest.raises(ValueError, match="empty"):
+        weak.lexicon_scores([])
+    with pytest.raises(TypeError, match="not one string"):
+        weak.lexicon_scores("A dreadful film.")
 
 
 LECTURE = {(0, 1): 0.85, (0, 2): 0.80, (1, 2): 0.90}
@@ -99,9 +103,8 @@ def test_lecture_weight_and_probability_tables():
     assert np.allclose(p_pos, [36 / 37, 0.8, 0.1, 0.9, 4 / 13, 9 / 13, 0.5])
 
 
-def test_majority_vote_and_labels_from_probabilities():
+def test_labels_from_probabilities():
     L = np.array([[P, P, N], [P, N, A], [A, A, A], [N, N, P]])
-    assert weak.majority_vote(L).tolist() == [P, A, A, N]
     proba = np.array([[0.2, 0.8], [0.5, 0.5], [0.5, 0.5], [0.7, 0.3]])
     covered = (L != A).any(axis=1)
     assert weak.proba_to_labels(proba, covered).tolist() == [P, A, A, N]
@@ -115,7 +118,7 @@ def test_majority_vote_and_labels_from_probabilities():
 ])
 def test_label_matrix_of_the_wrong_shape_or_values(bad, message):
     with pytest.raises(ValueError, match=message):
-        weak.majority_vote(bad)
+        weak.agreement_rates(bad)
 
 
 def test_weights_of_the_wrong_shape():
@@ -130,7 +133,7 @@ def test_label_model_and_soft_labels_on_simulated_lfs():
     model = weak.fit_label_model(L)
     assert np.mean(model.predict(L) == truth) > 0.88
     X = np.column_stack([truth + rng.normal(0, 0.5, truth.size), rng.normal(size=truth.size)])
-    clf = weak.soft_label_fit(X, model.predict_proba(L)[:, 1])
+    clf = features.soft_label_fit(X, model.predict_proba(L)[:, 1])
     assert clf.score(X, truth) > 0.8
 
 
@@ -138,5 +141,13 @@ def test_rater_label_matrix_is_made_of_real_votes():
     df = pd.DataFrame({"ratings": [[2, -1, 0, 3], [-2, -2, -3, 1]], "n_raters": [4, 4]})
     L = weak.rater_label_matrix(df, n_raters=3, seed=0)
     assert L.shape == (2, 3) and set(np.unique(L)) <= {A, N, P}
+    # the raters are real: every vote is the side of one of the item's ratings, a 0 rating abstains
+    assert sorted(weak.rater_label_matrix(df, n_raters=4, seed=1)[0].tolist()) == [A, N, P, P]
     with pytest.raises(ValueError, match="at least 4 raters"):
         weak.rater_label_matrix(df, n_raters=5)
+
+
+def test_lf_accuracies_are_snorkels_empirical_accuracies():
+    L = np.array([[P, A], [N, A], [P, A], [A, A]])
+    acc = weak.lf_accuracies(L, np.array([P, P, P, N]))
+    assert acc[0] == pytest.approx(2 / 3) and np.isnan(acc[1])  # an LF that never votes has no accuracy

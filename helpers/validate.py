@@ -1,0 +1,32 @@
+"""Checks on what a student passes in, run before anything is computed or sent: one text where a list is expected
+(or the reverse), an unknown name, an empty input. Each raises an error that says what to pass instead."""
+
+from __future__ import annotations
+
+
+def choice(name, choices, what: str):
+    """``name`` if it is one of ``choices``; otherwise ``ValueError: unknown <what> ...; choose one of [...]``."""
+    if name not in choices:
+        raise ValueError(f"unknown {what} {name!r}; choose one of {sorted(choices)}")
+    return name
+
+
+def text_list(texts, what: str = "texts") -> list:
+    """``texts`` as a non-empty list. One string is refused (iterating it would give one item per character)."""
+    if isinstance(texts, (str, bytes)):
+        raise TypeError(f"{what} must be a list, not one string ({str(texts)[:40]!r}...); "
+                        f"for a single one pass [{what[:-1] if what.endswith('s') else what}]")
+    if isinstance(texts, dict):
+        raise TypeError(f"{what} must be a list, not a dict")
+    items = list(texts)
+    if not items:
+        raise ValueError(f"{what} is empty: pass at least one")
+    return items
+
+
+def one_text(text, what: str = "text") -> str:
+    """``text`` if it is one string; a list or array of them is refused with a pointer to the batch call."""
+    if not isinstance(text, str):
+        raise TypeError(f"{what} must be one string, got {type(text).__name__}; for many, call this once per "
+                        "item or use the batch function")
+    return text
