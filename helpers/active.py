@@ -108,12 +108,14 @@ def run_active_learning(X_pool, y_pool, X_eval, y_eval, *, strategy: str = "unce
                         batch: int = 10, n_start: int = 20, start: str = "random", seed: int = 0,
                         oracle=None) -> pd.DataFrame:
     """One active-learning run on modAL's ActiveLearner: start from ``n_start`` labeled items, then query
-    ``batch`` items at a time until ``budget`` labels. ``oracle(pool_indices) -> labels`` answers the queries
-    (default: the true labels ``y_pool``). Returns the learning curve, one row per round: ``labels`` so far,
-    ``accuracy`` on the eval set, and ``queried``, the pool indices labeled in that round (row 0: the start)."""
+    ``batch`` items at a time until ``budget`` labels. ``strategy``: a name from ``strategies()`` or your own
+    function with modAL's signature ``(classifier, X_pool, n_instances) -> indices`` (or ``(indices, scores)``).
+    ``oracle(pool_indices) -> labels`` answers the queries (default: the true labels ``y_pool``). Returns the
+    learning curve, one row per round: ``labels`` so far, ``accuracy`` on the eval set, and ``queried``, the pool
+    indices labeled in that round (row 0: the start)."""
     from modAL.models import ActiveLearner
 
-    query = strategies()[choice(strategy, strategies(), "strategy")]
+    query = strategy if callable(strategy) else strategies()[choice(strategy, strategies(), "strategy")]
     choice(start, ("random", "clusters"), "cold start")
     y_pool = np.asarray(y_pool)
     if len(X_pool) == 0:
@@ -131,17 +133,34 @@ def run_active_learning(X_pool, y_pool, X_eval, y_eval, *, strategy: str = "unce
                                 X_training=X_pool[labeled], y_training=oracle(np.array(labeled)))
         unlabeled = np.setdiff1d(np.arange(len(X_pool)), labeled)
         rows = [{"labels": len(labeled), "accuracy": learner.score(X_eval, y_eval), "queried": np.array(labeled)}]
-        seeded = strategy in ("random", "cluster diversity")
+        seeded = not callable(strategy) and strategy in ("random", "cluster diversity")
         while len(labeled) < budget and len(unlabeled):
             n = min(batch, budget - len(labeled))
             kwargs = {"random_state": seed + len(labeled)} if seeded else {}
-            picked, _ = learner.query(X_pool[unlabeled], n_instances=n, **kwargs)
-            chosen = unlabeled[np.asarray(picked, dtype=int)]
+            picked = _indices(query(learner, X_pool[unlabeled], n_instances=n, **kwargs), n, len(unlabeled))
+            chosen = unlabeled[picked]
             learner.teach(X_pool[chosen], oracle(chosen))
             labeled.extend(chosen.tolist())
             unlabeled = np.setdiff1d(unlabeled, chosen)
             rows.append({"labels": len(labeled), "accuracy": learner.score(X_eval, y_eval), "queried": chosen})
     return pd.DataFrame(rows)
+
+
+def _indices(result, n: int, pool_size: int) -> np.ndarray:
+    """The pool indices a query strategy chose: its result is the indices or (indices, scores), as in modAL.
+    A strategy that returns the wrong number of indices, repeats one, or leaves the pool is a clear error."""
+    if isinstance(result, tuple) and len(result) == 2:
+        result = result[0]
+    idx = np.asarray(result).ravel()
+    if idx.dtype.kind not in "iu" and not (idx.dtype.kind == "f" and np.all(idx == idx.astype(int))):
+        raise TypeError(f"a query strategy returns pool indices (integers), got {idx.dtype} values")
+    idx = idx.astype(int)
+    if len(idx) != n or len(set(idx.tolist())) != n:
+        raise ValueError(f"the query strategy was asked for {n} distinct items and returned {len(idx)} indices "
+                         f"({len(set(idx.tolist()))} distinct)")
+    if idx.min() < 0 or idx.max() >= pool_size:
+        raise ValueError(f"the query strategy returned an index outside the pool (0..{pool_size - 1})")
+    return idx
 
 
 def learning_curves(X_pool, y_pool, X_eval, y_eval, setups: dict, *, seeds=range(5), progress: bool = True,
@@ -156,7 +175,8 @@ def learning_curves(X_pool, y_pool, X_eval, y_eval, setups: dict, *, seeds=range
     if not seeds:
         raise ValueError("seeds is empty: give at least one, e.g. seeds=range(5)")
     for name, setup in setups.items():  # every set-up checked before the first (long) run starts
-        choice(setup.get("strategy", "uncertainty"), strategies(), f"strategy (set-up {name!r})")
+        if not callable(strategy := setup.get("strategy", "uncertainty")):
+            choice(strategy, strategies(), f"strategy (set-up {name!r})")
     jobs = [(name, seed) for name in setups for seed in seeds]
     frames = []
     for name, seed in tqdm(jobs, desc="active learning runs", disable=not progress):

@@ -154,6 +154,47 @@ def ex02_entropy(entropy_bits: float) -> None:
     _ok(f"{bits:.3f} bits: close to 1 bit, as for a coin flip between the two top classes.")
 
 
+def ex02_query_strategy(strategy, X_pool, y_pool, X_eval, y_eval, *, seeds=(11, 12, 13), budget: int = 150,
+                        batch: int = 10) -> pd.DataFrame:
+    """Notebook 02, exercise 2: a query strategy of your own, with modAL's signature
+    ``(classifier, X_pool, n_instances) -> indices`` (or ``(indices, scores)``).
+
+    Run over seeds the notebook did not use, on the evaluation items given (the dev split: the notebook's curves
+    are on test), next to random and uncertainty sampling; judged by the area under the learning curve (mean
+    accuracy over the run). Passes when its mean beats random's. Returns the table it prints."""
+    from helpers import active
+
+    if strategy is None:
+        raise AssertionError("Your turn: define my_strategy(classifier, X_pool, n_instances) and return the "
+                             "indices of the pool items to label.")
+    if not callable(strategy):
+        raise AssertionError(f"my_strategy must be a function, not {type(strategy).__name__}.")
+    setups = {"yours": dict(strategy=strategy), "random": dict(strategy="random"),
+              "uncertainty": dict(strategy="uncertainty")}
+    try:
+        curves = active.learning_curves(X_pool, y_pool, X_eval, y_eval, setups, seeds=seeds, progress=False,
+                                        budget=budget, batch=batch)
+    except (TypeError, ValueError, IndexError) as err:
+        raise AssertionError(f"Your strategy failed inside the loop: {err}. It receives the learner (call "
+                             "classifier.predict_proba(X_pool)), the unlabeled rows and n_instances, and must "
+                             "return n_instances distinct row numbers of X_pool.") from None
+    per_seed = curves.groupby(["setup", "seed"]).apply(
+        lambda c: np.trapezoid(c["accuracy"], c["labels"]) / np.ptp(c["labels"]), include_groups=False).unstack(0)
+    table = pd.DataFrame({"mean accuracy over the run (AULC)": per_seed.mean(), "sd over seeds": per_seed.std()})
+    table = table.loc[list(setups)]
+    print(table.round(4).to_string())
+    gap = per_seed["yours"] - per_seed["random"]
+    print(f"yours minus random, per seed: {', '.join(f'{g:+.4f}' for g in gap)}")
+    if gap.mean() <= 0:
+        raise AssertionError("Your strategy does not beat random sampling on these seeds. Look again at what the "
+                             "learning curves of section 3 and the benchmark table say about how the first "
+                             "labels and each batch are chosen.")
+    _ok(f"your strategy beats random by {gap.mean():+.4f} mean accuracy over the run "
+        f"({(gap > 0).sum()} of {len(gap)} seeds); uncertainty sampling: "
+        f"{(per_seed['uncertainty'] - per_seed['random']).mean():+.4f}.")
+    return table
+
+
 def ex02_labels_to_reach(answer, curves: pd.DataFrame, setup: str, target: float) -> None:
     """Notebook 02, exercise 2: labels a set-up needs before its mean curve stays at or above ``target``."""
     from helpers.active import labels_to_reach

@@ -217,7 +217,7 @@ def which_technique(n_items: int, can_write_heuristics: bool | None = None, llm_
 
 
 # ----------------------------------------------------------------------------------------------- what labels buy
-def accuracy_vs_labels(X_train, y_train, X_test, y_test, sizes, seeds=range(3), make_model=None) -> pd.DataFrame:
+def accuracy_vs_labels(X_train, y_train, X_test, y_test, sizes, *, seeds=range(3), make_model=None) -> pd.DataFrame:
     """Test accuracy of a model trained on ``n`` randomly chosen labeled items, per n and seed (passive learning)."""
     from helpers.features import classifier
 

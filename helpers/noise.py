@@ -15,7 +15,7 @@ from helpers.validate import choice, text_list
 
 
 # ----------------------------------------------------------------------------------------------- pred_probs
-def out_of_fold_proba(X, texts, labels, seed: int = 0, n_splits: int = 5) -> dict[str, np.ndarray]:
+def out_of_fold_proba(X, texts, labels, *, seed: int = 0, n_splits: int = 5) -> dict[str, np.ndarray]:
     """Out-of-fold P(class) for every item from two models that see the sentences differently — logistic
     regression on MiniLM embeddings and on TF-IDF n-grams — and their average (``"ensemble"``).
 
@@ -23,13 +23,13 @@ def out_of_fold_proba(X, texts, labels, seed: int = 0, n_splits: int = 5) -> dic
     """
     texts = text_list(texts)
     labels = _check_labels(labels, len(texts))
-    out = {"embeddings": out_of_fold(classifier(seed), X, labels, seed, n_splits),
-           "tf-idf": out_of_fold(tfidf_classifier(seed), list(texts), labels, seed, n_splits)}
+    out = {"embeddings": out_of_fold(classifier(seed), X, labels, seed=seed, n_splits=n_splits),
+           "tf-idf": out_of_fold(tfidf_classifier(seed), list(texts), labels, seed=seed, n_splits=n_splits)}
     out["ensemble"] = (out["embeddings"] + out["tf-idf"]) / 2
     return out
 
 
-def out_of_fold(model, X, labels, seed: int = 0, n_splits: int = 5) -> np.ndarray:
+def out_of_fold(model, X, labels, *, seed: int = 0, n_splits: int = 5) -> np.ndarray:
     """Out-of-fold P(class) of one model (stratified, shuffled folds)."""
     cv = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     return cross_val_predict(model, X, labels, cv=cv, method="predict_proba")

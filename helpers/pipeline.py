@@ -163,7 +163,7 @@ def clean_stage(pool: Pool, ledger: CostLedger, *, seed: int = 0) -> np.ndarray:
 
     start = time.perf_counter()
     have = np.flatnonzero(pool.labels != ABSTAIN)
-    proba = out_of_fold(classifier(seed), pool.X[have], pool.labels[have], seed)
+    proba = out_of_fold(classifier(seed), pool.X[have], pool.labels[have], seed=seed)
     flags = find_label_issues(pool.labels[have], proba) & (pool.source[have] != "human")
     dropped = have[flags]
     pool.labels[dropped], pool.confidence[dropped], pool.source[dropped] = ABSTAIN, 0.0, ""
