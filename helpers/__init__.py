@@ -3,8 +3,8 @@
 One module per lecture part — ``cost`` (Part 1), ``active`` (2), ``weak`` (3), ``llm`` (4), ``noise`` (5),
 ``pipeline`` (6) — over the shared layers: ``labels`` (the label conventions: ids, ``ABSTAIN``, confidence, drawing
 raters, majority vote), ``data`` (the real multi-rater sentences), ``features`` (sentence embeddings, TF-IDF, the
-downstream classifier), ``validate`` (input checks), ``results`` (the benchmarks' figures), ``checks`` (exercise
-checks), ``plotting`` and ``seeding`` (with the lecture-mode switch).
+downstream classifier), ``validate`` (input checks), ``results`` (the benchmarks' figures), ``stats`` (the interval
+of a measured difference), ``checks`` (exercise checks), ``plotting`` and ``seeding`` (with the lecture-mode switch).
 """
 
 from helpers import (
@@ -26,4 +26,4 @@ from helpers import (
 from helpers.seeding import lecture_mode, seed_everything
 
 __all__ = ["active", "checks", "cost", "data", "features", "labels", "llm", "noise", "pipeline", "plotting", "results",
-           "seeding", "validate", "weak", "lecture_mode", "seed_everything"]
+           "seeding", "stats", "validate", "weak", "lecture_mode", "seed_everything"]

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import cost
-from helpers.labels import ABSTAIN, POSITIVE, confidence
+from helpers.labels import ABSTAIN
 
 
 def _ok(message: str) -> None:
@@ -62,83 +62,6 @@ def ex01_most_disputed(answer_id: str, movies: pd.DataFrame, label3: str = "POSI
         raise AssertionError(f"Sentence {answer_id} has agreement {got:.2f}; one has {lowest:.2f}. "
                              "Sort by agreement, ascending.")
     _ok(f"sentence {answer_id}: only {lowest:.0%} of its raters are on the side of its {label3} label.")
-
-
-def ex03_new_lf(lf, table: pd.DataFrame, dev_mask) -> None:
-    """Notebook 03, exercise 1: a new labeling function, measured on the dev split."""
-    from helpers import weak
-
-    if lf is None:
-        raise AssertionError("Your turn: define lf_recommend with @labeling_function().")
-    votes = weak.apply_lfs(table[dev_mask], [lf])[:, 0]
-    fired = votes != ABSTAIN
-    if not fired.any():
-        raise AssertionError("Your LF abstains on every dev sentence: check the words you look for (lower case?).")
-    if set(np.unique(votes[fired])) - {POSITIVE}:
-        raise AssertionError("lf_recommend should only ever vote POSITIVE (1) or ABSTAIN (-1).")
-    accuracy = float(np.mean(table["label"].to_numpy()[dev_mask][fired] == votes[fired]))
-    _ok(f"it labels {fired.mean():.1%} of dev at {accuracy:.2f} accuracy. "
-        + ("Precise, but it covers little: a typical high-precision pattern LF."
-           if accuracy >= 0.7 else "Is it better than the LFs you already have? Compare with LFAnalysis."))
-
-
-def ex03_closed_form(alpha_1: float) -> None:
-    """Notebook 03, exercise 2: the closed-form accuracy of LF 1 in the lecture's example."""
-    if alpha_1 is None:
-        raise AssertionError("Your turn: compute alpha_1 with the formula.")
-    if math.isclose(alpha_1, 0.80, abs_tol=1e-3):
-        raise AssertionError("0.80 is the lecture's stated answer, which does not satisfy its own equations.")
-    if math.isclose(alpha_1, 0.5 - (0.862284 - 0.5), abs_tol=1e-3):
-        raise AssertionError("That is the other root of the square: an LF worse than a coin. Take 1 + sqrt(...).")
-    if not math.isclose(alpha_1, 0.862284, abs_tol=1e-4):
-        raise AssertionError(f"{alpha_1:.4f} is not it: (2*0.85-1)*(2*0.80-1)/(2*0.90-1) = 0.525, "
-                             "then alpha = (1 + sqrt(0.525)) / 2.")
-    _ok(f"alpha_1 = {alpha_1:.3f}, as the torch solver found.")
-
-
-def ex03_threshold(threshold: float, proba, covered, y, target: float = 0.80) -> None:
-    """Notebook 03, exercise 3: the smallest confidence threshold reaching ``target`` accuracy."""
-    from helpers import weak
-
-    if threshold is None:
-        raise AssertionError("Your turn: loop over thresholds 0.50, 0.51, ... and stop at the first that works.")
-    grid = np.round(np.arange(0.50, 1.00, 0.01), 2)
-    best = next(t for t in grid if weak.covered_accuracy(weak.proba_to_labels(proba, covered, t), y)[0] >= target)
-    acc, cov = weak.covered_accuracy(weak.proba_to_labels(proba, covered, threshold), y)
-    if acc < target:
-        raise AssertionError(f"At {threshold:.2f} the labels are only {acc:.3f} accurate: go higher.")
-    if threshold > best + 1e-9:
-        raise AssertionError(f"{threshold:.2f} works, but a smaller threshold does too (and keeps more labels).")
-    _ok(f"threshold {threshold:.2f}: {acc:.3f} accurate on {cov:.1%} of train.")
-
-
-def ex05_budget(caught: int, scores, is_error, budget: int = 500) -> None:
-    """Notebook 05, exercise 1: real errors caught by reviewing the ``budget`` lowest-quality labels."""
-    if caught is None:
-        raise AssertionError("Your turn: sort by label quality (ascending), take the first 500, count the errors.")
-    order = np.argsort(scores, kind="stable")
-    want = int(np.asarray(is_error)[order[:budget]].sum())
-    if caught == int(np.asarray(is_error)[np.argsort(-np.asarray(scores), kind="stable")[:budget]].sum()):
-        raise AssertionError("You reviewed the 500 *best* labels: low quality scores are the suspicious ones.")
-    if caught != want:
-        raise AssertionError(f"{caught} is not it. Count is_error over the 500 lowest-scored sentences.")
-    share = want / int(np.sum(is_error))
-    _ok(f"{want} errors, {share:.0%} of all of them, by reviewing {budget / len(order):.1%} of the labels; "
-        f"a random review of as many would find about {budget / len(order):.1%} of them.")
-
-
-def ex05_clearest_error(answer_id: str, table: pd.DataFrame, flags, is_error) -> None:
-    """Notebook 05, exercise 2: the flagged, truly wrong label whose raters agreed most."""
-    if answer_id is None:
-        raise AssertionError("Your turn: filter the flagged sentences whose label is wrong, sort by agreement.")
-    candidates = table[np.asarray(flags) & np.asarray(is_error)]
-    best = candidates["agreement"].max()
-    if answer_id not in set(candidates["id"]):
-        raise AssertionError(f"Sentence {answer_id!r} is not a flagged real error: use flags & is_error.")
-    got = candidates.loc[candidates["id"] == answer_id, "agreement"].item()
-    if got < best:
-        raise AssertionError(f"Its raters agreed {got:.0%}; another flagged error has {best:.0%}. Sort descending.")
-    _ok(f"sentence {answer_id}: {best:.0%} of raters disagree with the single rater, and cleanlab flagged it.")
 
 
 def ex02_entropy(entropy_bits: float) -> None:
@@ -195,39 +118,121 @@ def ex02_query_strategy(strategy, X_pool, y_pool, X_eval, y_eval, *, seeds=(11, 
     return table
 
 
-def ex02_labels_to_reach(answer, curves: pd.DataFrame, setup: str, target: float) -> None:
-    """Notebook 02, exercise 2: labels a set-up needs before its mean curve stays at or above ``target``."""
-    from helpers.active import labels_to_reach
+def ex03_own_lfs(my_lfs, table: pd.DataFrame, L: np.ndarray, y, split, *, max_coverage_drop: float = 0.03,
+                 seed: int = 0) -> pd.DataFrame:
+    """Notebook 03, exercise 1: two or more labeling functions of your own, which read only the text.
 
-    want = labels_to_reach(curves[curves["setup"] == setup], target).item()
-    if answer is None:
-        raise AssertionError("Your turn: filter the curves to one set-up and call active.labels_to_reach.")
-    if not (math.isclose(float(answer), want) or (math.isnan(float(answer)) and math.isnan(want))):
-        raise AssertionError(f"{answer} is not it. Filter curves on setup == {setup!r} first.")
-    _ok(f"{setup} needs {want:.0f} labels to stay at {target:.2f} or better.")
+    They are added to the notebook's LFs (``L``: their label matrix on every row of ``table``); the LabelModel is
+    refit on the train rows and judged on the test rows, which no LF was built on. Passes when the label model's
+    test accuracy rises and its coverage falls by at most ``max_coverage_drop``. Returns the table it prints."""
+    from snorkel.labeling import LabelingFunction, PandasLFApplier
+
+    from helpers import stats, weak
+
+    if my_lfs is None:
+        raise AssertionError("Your turn: write two or more LFs with @labeling_function() and list them in my_lfs.")
+    if not isinstance(my_lfs, (list, tuple)) or len(my_lfs) < 2:
+        raise AssertionError("my_lfs must be a list of two or more labeling functions, e.g. [lf_a, lf_b].")
+    if not all(isinstance(lf, LabelingFunction) for lf in my_lfs):
+        raise AssertionError("Decorate each function with @labeling_function() so that Snorkel can apply it.")
+    try:
+        L_new = PandasLFApplier(lfs=list(my_lfs)).apply(table[["text"]], progress_bar=False)
+    except AttributeError as err:
+        raise AssertionError(f"Your LFs receive only the text (x.text); {err}.") from None
+    silent = [lf.name for lf, fires in zip(my_lfs, (L_new != ABSTAIN).any(axis=0)) if not fires]
+    if silent:
+        raise AssertionError(f"{silent} never vote on any sentence: check the words you look for (lower case?).")
+    y, split = np.asarray(y), np.asarray(split)
+    train, test = split == "train", split == "test"
+    correct, rows = {}, {}
+    for name, matrix in (("the notebook's LFs", L), ("with yours", np.column_stack([L, L_new]))):
+        model = weak.fit_label_model(matrix[train], seed=seed)
+        covered = (matrix[test] != ABSTAIN).any(axis=1)
+        labels = weak.proba_to_labels(model.predict_proba(matrix[test]), covered)
+        accuracy, coverage = weak.covered_accuracy(labels, y[test])
+        correct[name] = np.where(labels == ABSTAIN, np.nan, labels == y[test])
+        rows[name] = {"LFs": matrix.shape[1], "test accuracy": accuracy, "test coverage": coverage}
+    table_out = pd.DataFrame(rows).T.astype({"LFs": int})
+    print(table_out.round(3).to_string())
+    before, after = correct.values()
+    both = ~np.isnan(before) & ~np.isnan(after)
+    change, low, high = stats.mean_interval(after[both] - before[both])
+    print(f"change on the {both.sum()} test sentences labeled both times: {change:+.3f} (90% interval {low:+.3f} to "
+          f"{high:+.3f})")
+    gain = rows["with yours"]["test accuracy"] - rows["the notebook's LFs"]["test accuracy"]
+    coverage_drop = rows["the notebook's LFs"]["test coverage"] - rows["with yours"]["test coverage"]
+    if coverage_drop > max_coverage_drop:
+        raise AssertionError(f"Coverage fell by {coverage_drop:.1%}: more ties between votes leave more sentences "
+                             "unlabeled. Do your LFs contradict the others where they fire?")
+    if gain <= 0:
+        raise AssertionError(f"The label model did not improve ({gain:+.3f} on test). Section 6 showed what it does "
+                             "with LFs that repeat what other LFs already say: what evidence do yours add that the "
+                             "notebook's six lack? Measure each on dev with LFAnalysis before you add it.")
+    noise = "beyond" if low > 0 else "but within"
+    _ok(f"your LFs raise the label model's test accuracy by {gain:+.3f}, {noise} the noise of "
+        f"{both.sum()} test sentences.")
+    return table_out
 
 
-def ex04_threshold(threshold: float, proba, y, target: float = 0.95) -> None:
-    """Notebook 04, exercise 1: the smallest confidence threshold (steps of 0.01 from 0.50) whose kept items reach
-    ``target`` accuracy on the dev items."""
-    if threshold is None:
-        raise AssertionError("Your turn: set threshold to a number between 0.50 and 1.00.")
-    proba, y = np.asarray(proba), np.asarray(y)
-    conf, right = confidence(proba), (proba > 0.5) == y
-    grid = np.round(np.arange(0.50, 1.00, 0.01), 2)
-    ok = [t for t in grid if (conf >= t).any() and right[conf >= t].mean() >= target]
-    if not ok:
-        raise AssertionError(f"No threshold reaches {target:.0%} on these items; lower the target.")
-    want = ok[0]
-    kept = conf >= threshold
-    if not kept.any():
-        raise AssertionError(f"At {threshold} the LLM keeps nothing: every item would go to humans.")
-    if right[kept].mean() < target:
-        raise AssertionError(f"At {threshold} the kept items are only {right[kept].mean():.1%} right; go higher.")
-    if threshold > want + 1e-9:
-        raise AssertionError(f"{threshold} reaches {target:.0%}, but so does a lower one, which sends fewer items "
-                             "to humans. Try smaller values.")
-    _ok(f"threshold {want:.2f} keeps {kept.mean():.0%} of the items at {right[kept].mean():.1%} accuracy.")
+def ex03_closed_form(alpha_1: float) -> None:
+    """Notebook 03, exercise 2: the closed-form accuracy of LF 1 in the lecture's example."""
+    if alpha_1 is None:
+        raise AssertionError("Your turn: compute alpha_1 with the formula.")
+    if math.isclose(alpha_1, 0.80, abs_tol=1e-3):
+        raise AssertionError("0.80 is the lecture's stated answer, which does not satisfy its own equations.")
+    if math.isclose(alpha_1, 0.5 - (0.862284 - 0.5), abs_tol=1e-3):
+        raise AssertionError("That is the other root of the square: an LF worse than a coin. Take 1 + sqrt(...).")
+    if not math.isclose(alpha_1, 0.862284, abs_tol=1e-4):
+        raise AssertionError(f"{alpha_1:.4f} is not it: (2*0.85-1)*(2*0.80-1)/(2*0.90-1) = 0.525, "
+                             "then alpha = (1 + sqrt(0.525)) / 2.")
+    _ok(f"alpha_1 = {alpha_1:.3f}, as the torch solver found.")
+
+
+def ex04_prompt(template, labeler, items: pd.DataFrame, *, words=(" negative", " positive")) -> pd.DataFrame:
+    """Notebook 04, exercise 1: a labeling prompt of your own, a template around ``{text}`` after which the model's
+    next word is read with logprobs. Scored on ``items`` (dev sentences the notebook did not show; any that the
+    template quotes are left out) against the zero-shot prompt; passes when its AUROC is higher."""
+    from sklearn.metrics import roc_auc_score
+
+    from helpers import llm
+
+    if template is None:
+        raise AssertionError("Your turn: write my_template, a string with {text} where the review goes.")
+    if not isinstance(template, str) or "{text}" not in template:
+        raise AssertionError("my_template must be a string that contains {text}, where each review goes.")
+    try:
+        template.format(text="")
+    except (KeyError, IndexError, ValueError):
+        raise AssertionError("my_template has braces other than {text}: write a literal brace as {{ or }}.") from None
+    items = items[[t not in template for t in items["text"]]]
+    texts, y = [" ".join(t.split()) for t in items["text"]], items["label"].to_numpy()
+    zero_shot = llm.ScoringPrompt(shots=())
+    scores, log_odds = {}, {}
+    for name, prompts in (("zero-shot", [zero_shot(t) for t in texts]),
+                          ("yours", [template.format(text=t) for t in texts])):
+        logp = labeler.score(prompts, words=words)
+        d = log_odds[name] = logp[:, 1] - logp[:, 0]
+        scores[name] = {"AUROC": roc_auc_score(y, d), "accuracy (threshold 0)": float(np.mean((d > 0) == y))}
+    table = pd.DataFrame(scores).T
+    print(f"{len(texts)} dev sentences:")
+    print(table.round(3).to_string())
+    rng, gaps = np.random.default_rng(0), []
+    for _ in range(1000):  # a paired bootstrap over the sentences
+        idx = rng.integers(0, len(y), len(y))
+        if len(set(y[idx])) == 2:
+            yours, zero = (roc_auc_score(y[idx], log_odds[k][idx]) for k in ("yours", "zero-shot"))
+            gaps.append(yours - zero)
+    low, high = np.percentile(gaps, [5, 95])
+    print(f"AUROC difference, 90% interval over the sentences: {low:+.3f} to {high:+.3f}")
+    if table.loc["yours", "AUROC"] <= table.loc["zero-shot", "AUROC"]:
+        raise AssertionError("Your prompt does not rank the sentences better than the zero-shot prompt. The check "
+                             f"reads the next word's probabilities of {words}: does your template end where one of "
+                             "them comes next? Section 3 showed what moved the AUROC most.")
+    gain = table.loc["yours", "AUROC"] - table.loc["zero-shot", "AUROC"]
+    noise = "beyond" if low > 0 else "but within"
+    _ok(f"your prompt's AUROC is {gain:+.3f} above the zero-shot prompt's on {len(texts)} unseen dev sentences, "
+        f"{noise} their noise.")
+    return table
 
 
 def ex04_confident_mistake(answer_id, items: pd.DataFrame, proba, min_confidence: float = 0.9) -> None:
@@ -267,19 +272,125 @@ def ex04_cost(answer: float, ledger, n_labels: int, model: str = "gpt-3.5-turbo"
     _ok(f"${want:,.2f} for {n_labels:,} labels at {model} prices (${1000 * per_label:.3f} per 1,000).")
 
 
-def ex06_cost_share(answer: float, ledger_table: pd.DataFrame, n_pool: int, price: float = 0.30) -> None:
-    """Notebook 06, exercise 1: the hybrid's dollars as a share of one human label per pool sentence."""
-    if answer is None:
-        raise AssertionError("Your turn: divide the ledger's dollars by the all-human price.")
-    want = ledger_table["dollars"].sum() / (n_pool * price)
-    if math.isclose(answer, 100 * want, rel_tol=1e-6):
-        raise AssertionError("That is a percentage; give the share as a fraction (0.05, not 5).")
-    if math.isclose(answer, ledger_table["dollars"].sum(), rel_tol=1e-6):
-        raise AssertionError("That is the hybrid's dollars; divide by the all-human price (pool size x price).")
-    if not math.isclose(answer, want, rel_tol=1e-6):
-        raise AssertionError(f"Not quite: sum the 'dollars' column (every stage, the dev labels included) and divide "
-                             f"by {n_pool:,} x ${price:.2f}.")
-    _ok(f"the hybrid costs {want:.1%} of labeling everything by hand ({1 / want:.0f}x cheaper).")
+REMEDIES = ("re-label", "remove", "do nothing")
+
+def ex05_remedy(relabel_budget, remedy, expect_better, quality, noisy, second, X_train, X_test, y_test,
+                *, price: float = 0.30, seed: int = 0) -> dict:
+    """Notebook 05, exercise 1: how many of the lowest-quality labels to review, what to do with them, and whether
+    that will beat doing nothing on the test split by more than the noise.
+
+    ``quality``: cleanlab's label-quality scores of the train labels ``noisy``; ``second``: another real rater's
+    vote per train sentence (``ABSTAIN`` where there is none). Re-labeling pays ``price`` per reviewed label."""
+    from helpers import stats
+    from helpers.features import classifier
+    from helpers.validate import choice
+
+    if relabel_budget is None or remedy is None or expect_better is None:
+        raise AssertionError("Your turn: set relabel_budget (a number of labels), remedy and expect_better.")
+    quality, noisy, second = np.asarray(quality), np.asarray(noisy), np.asarray(second)
+    if not isinstance(relabel_budget, (int, np.integer)) or not 0 <= relabel_budget <= len(noisy):
+        raise AssertionError(f"relabel_budget is a whole number of labels from 0 to {len(noisy):,}.")
+    try:
+        choice(remedy, REMEDIES, "remedy")
+    except ValueError as err:
+        raise AssertionError(str(err)) from None
+    if not isinstance(expect_better, (bool, np.bool_)):
+        raise AssertionError("expect_better is True or False: your prediction, made before you run the check.")
+    reviewed = np.argsort(quality, kind="stable")[:relabel_budget]
+    labels, keep = noisy.copy(), np.ones(len(noisy), bool)
+    if remedy == "re-label":
+        answered = reviewed[second[reviewed] != ABSTAIN]
+        labels[answered] = second[answered]
+    elif remedy == "remove":
+        keep[reviewed] = False
+    y_test = np.asarray(y_test)
+    yours = classifier(seed).fit(X_train[keep], labels[keep]).predict(X_test) == y_test
+    nothing = classifier(seed).fit(X_train, noisy).predict(X_test) == y_test
+    gain, low, high = stats.mean_interval(yours.astype(float) - nothing)
+    dollars = price * relabel_budget if remedy == "re-label" else 0.0
+    print(f"{remedy} on the {relabel_budget:,} lowest-quality labels (${dollars:,.2f}): test accuracy "
+          f"{yours.mean():.3f}, doing nothing {nothing.mean():.3f}")
+    print(f"difference {gain:+.3f}, 90% interval {low:+.3f} to {high:+.3f} over {len(y_test):,} test sentences")
+    better = bool(low > 0)
+    verdict = "beats doing nothing by more than the noise" if better else "does not beat doing nothing beyond the noise"
+    if better != bool(expect_better):
+        raise AssertionError(f"Your choice {verdict}, and you predicted the opposite. Look again at the remedies "
+                             "table and at how many of the reviewed labels were wrong in the first place (section on "
+                             "the review budget) before you choose again.")
+    _ok(f"your choice {verdict}, as you predicted.")
+    return {"accuracy": float(yours.mean()), "nothing": float(nothing.mean()), "gain": gain, "low": low, "high": high,
+            "dollars": dollars}
+
+
+def ex05_clearest_error(answer_id: str, table: pd.DataFrame, flags, is_error) -> None:
+    """Notebook 05, exercise 2: the flagged, truly wrong label whose raters agreed most."""
+    if answer_id is None:
+        raise AssertionError("Your turn: filter the flagged sentences whose label is wrong, sort by agreement.")
+    candidates = table[np.asarray(flags) & np.asarray(is_error)]
+    best = candidates["agreement"].max()
+    if answer_id not in set(candidates["id"]):
+        raise AssertionError(f"Sentence {answer_id!r} is not a flagged real error: use flags & is_error.")
+    got = candidates.loc[candidates["id"] == answer_id, "agreement"].item()
+    if got < best:
+        raise AssertionError(f"Its raters agreed {got:.0%}; another flagged error has {best:.0%}. Sort descending.")
+    _ok(f"sentence {answer_id}: {best:.0%} of raters disagree with the single rater, and cleanlab flagged it.")
+
+
+ALLOCATION_KEYS = ("dev labels", "LLM items", "active-learning labels")
+
+def ex06_allocation(allocation, run, board: pd.DataFrame, *, budget: float = 150.0, price: float = 0.30,
+                    seed_spread: float | None = None) -> dict:
+    """Notebook 06, exercise 1: the same budget spread differently over the stages. ``run(n_dev, llm_items,
+    human_labels)`` is the notebook's five-step ``hybrid_pipeline``; ``board`` the strategies' accuracy and dollars
+    (with the hybrid's spread over seeds in ``± sd``). Checks the allocation before anything runs, runs it, and
+    draws it on the cost-accuracy plot."""
+    from helpers.plotting import COLORS, plt
+    from helpers.validate import choice
+
+    if allocation is None:
+        raise AssertionError("Your turn: set allocation to a dict with " + ", ".join(map(repr, ALLOCATION_KEYS)) + ".")
+    if not isinstance(allocation, dict):
+        raise AssertionError(f"allocation is a dict with the keys {list(ALLOCATION_KEYS)}.")
+    try:
+        for key in allocation:
+            choice(key, ALLOCATION_KEYS, "allocation key")
+    except ValueError as err:
+        raise AssertionError(str(err)) from None
+    if missing := [k for k in ALLOCATION_KEYS if k not in allocation]:
+        raise AssertionError(f"allocation needs a number for {missing}.")
+    if not all(isinstance(v, (int, np.integer)) and v >= 0 for v in allocation.values()):
+        raise AssertionError("every allocation value is a whole number, 0 or more.")
+    n_dev, n_llm, n_human = (int(allocation[k]) for k in ALLOCATION_KEYS)
+    if n_dev < 20:
+        raise AssertionError("at least 20 dev labels: the LFs are checked, and the dev-model LF trained, on them.")
+    if n_llm > 400:
+        raise AssertionError("at most 400 LLM items: the local model labels about three a second.")
+    dollars = price * (n_dev + n_human)
+    if dollars > budget + 1e-9:
+        raise AssertionError(f"{n_dev + n_human} human labels cost ${dollars:,.2f}, over the ${budget:,.0f} budget.")
+    accuracy, ledger = run(n_dev=n_dev, llm_items=n_llm, human_labels=n_human)
+    hybrid = board.loc["hybrid"]
+    spread = float(hybrid["± sd"]) if seed_spread is None else seed_spread
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    for name, row in board.iterrows():
+        ax.scatter(max(row["dollars"], 1), row["accuracy"], color=COLORS["random"], s=20)
+        ax.annotate(name, (max(row["dollars"], 1), row["accuracy"]), textcoords="offset points", xytext=(4, 3),
+                    fontsize=8)
+    ax.errorbar(hybrid["dollars"], hybrid["accuracy"], yerr=spread, fmt="o", color=COLORS["hybrid"],
+                label="the notebook's hybrid (sd over seeds)")
+    ax.scatter(max(ledger.dollars, 1), accuracy, marker="*", s=180, color=COLORS["active"], zorder=3,
+               label="your allocation")
+    ax.set(xscale="log", xlabel="labeling cost, $ (log scale; $0 drawn at $1)", ylabel="test accuracy",
+           title=f"Your allocation: {accuracy:.3f} for ${ledger.dollars:,.0f}")
+    ax.legend(fontsize=8, loc="lower right")
+    plt.show()
+    gap = accuracy - float(hybrid["accuracy"])
+    within = abs(gap) <= 2 * spread
+    print(f"your allocation: {accuracy:.3f} for ${ledger.dollars:,.2f}; the notebook's hybrid: "
+          f"{hybrid['accuracy']:.3f} ± {spread:.3f} (sd over seeds) for ${hybrid['dollars']:,.0f}")
+    _ok(f"a gap of {gap:+.3f}, " + ("within twice the spread between seeds: no measurable difference."
+                                     if within else "more than twice the spread between seeds."))
+    return {"accuracy": accuracy, "dollars": ledger.dollars, "gap": gap, "within_noise": within}
 
 
 def ex06_dominated(answer, board: pd.DataFrame) -> None:

@@ -145,6 +145,12 @@ class Connection:
     def base_url(self) -> str:
         return str(self.client.base_url)
 
+    @property
+    def identity(self) -> str:
+        """What a cached response is keyed by: the endpoint, or for the bundled server (whose port changes from run
+        to run) the model file it serves."""
+        return f"local:{self.server.model_path.name}" if self.server is not None else self.base_url
+
     def close(self) -> None:
         if self.server is not None:
             self.server.stop()
@@ -275,13 +281,14 @@ def parse_json_reply(reply: str | None, labels: tuple[str, ...] = LABELS) -> tup
 # --- the request path: cache, ledger, budget ---------------------------------------------------------------------
 
 class ResponseCache:
-    """Responses on disk, keyed by (base URL, model, endpoint, request parameters); written atomically."""
+    """Responses on disk, keyed by (endpoint or local model, model name, request parameters); written atomically."""
 
     def __init__(self, directory: Path | str | None = None):
         self.dir = Path(directory) if directory else DATA_DIR / "llm-cache"
 
-    def key(self, base_url: str, endpoint: str, params: dict) -> str:
-        blob = json.dumps({"base_url": base_url, "endpoint": endpoint, **params}, sort_keys=True)
+    def key(self, source: str, endpoint: str, params: dict) -> str:
+        """``source``: ``Connection.identity``, the endpoint or the bundled model's file."""
+        blob = json.dumps({"source": source, "endpoint": endpoint, **params}, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()
 
     def get(self, key: str) -> dict | None:
@@ -359,7 +366,7 @@ class Labeler:
 
     def _request(self, endpoint: str, params: dict) -> dict:
         params = {"model": self.conn.model, "temperature": 0, **params}
-        key = self.cache.key(self.conn.base_url, endpoint, params) if self.cache else None
+        key = self.cache.key(self.conn.identity, endpoint, params) if self.cache else None
         if key and (hit := self.cache.get(key)) is not None:
             self.ledger.add(hit.get("usage"), cached=True)
             return hit

@@ -61,16 +61,6 @@ def find_label_issues(labels, proba) -> np.ndarray:
     return cleanlab_find(np.asarray(labels), proba)
 
 
-def datalab_issues(X, labels, proba) -> pd.DataFrame:
-    """cleanlab's Datalab on the same data: label issues, outliers and near-duplicates, one row per item."""
-    from cleanlab import Datalab
-
-    lab = Datalab(data={"label": np.asarray(labels)}, label_name="label", verbosity=0)
-    lab.find_issues(features=np.asarray(X), pred_probs=proba,
-                    issue_types={"label": {}, "outlier": {}, "near_duplicate": {}})
-    return lab.get_issues()
-
-
 def precision_recall(flags, is_error) -> tuple[float, float]:
     """(precision, recall) of the flags as a detector of the true errors (scikit-learn's; NaN when undefined)."""
     from sklearn.metrics import precision_score, recall_score

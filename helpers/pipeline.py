@@ -88,7 +88,7 @@ class Pool:
 
 
 def weak_stage(pool: Pool, dev: pd.DataFrame, X_dev: np.ndarray, ledger: CostLedger, *, min_confidence: float = 0.8,
-               seed: int = 0, drop=("lf_short", "lf_exclamation")) -> np.ndarray:
+               seed: int = 0) -> np.ndarray:
     """Stage 1: the notebook-03 LFs (the dev-model LF trained on the ``dev`` rows, whose labels are paid for on the
     ledger) -> Snorkel's LabelModel on the pool -> weak labels where its confidence is at least ``min_confidence``.
     Returns the label model's P(positive) for every pool item (0.5 where no LF voted)."""
@@ -99,8 +99,7 @@ def weak_stage(pool: Pool, dev: pd.DataFrame, X_dev: np.ndarray, ledger: CostLed
     X_both = np.concatenate([X_dev, pool.X])
     is_dev = np.arange(len(both)) < len(dev)
     table = weak.add_lf_inputs(both, X_both, dev_mask=is_dev)
-    lfs = [lf for lf in weak.make_lfs() if lf.name not in drop]
-    L = weak.apply_lfs(table, lfs)[~is_dev]
+    L = weak.apply_lfs(table, weak.make_lfs())[~is_dev]
     ledger.human("dev labels (LF checks, dev-model LF)", len(dev))
     covered = (L != ABSTAIN).any(axis=1)
     proba = weak.fit_label_model(L, seed=seed).predict_proba(L)[:, 1]
@@ -139,8 +138,8 @@ def active_stage(pool: Pool, ledger: CostLedger, *, budget: int, batch: int = 25
     rows humans labeled."""
     from modAL.uncertainty import uncertainty_sampling
 
-    if budget < 1:
-        raise ValueError(f"budget must be at least 1 human label, got {budget}")
+    if budget < 0:
+        raise ValueError(f"budget is a number of human labels, 0 or more; got {budget}")
     start = time.perf_counter()
     answers = pool.df["single_label"].to_numpy()
     asked = []

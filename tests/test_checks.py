@@ -41,20 +41,6 @@ def test_most_disputed(capsys):
             checks.ex01_most_disputed(answer, movies)
 
 
-def test_ex04_threshold(capsys):
-    import numpy as np
-    p = np.array([0.99, 0.02, 0.6, 0.45, 0.9, 0.97])
-    y = np.array([1, 0, 0, 1, 1, 1])
-    checks.ex04_threshold(0.61, p, y, target=0.95)  # at 0.60 the wrong 0.6 item is still kept
-    assert capsys.readouterr().out.startswith("Correct")
-    with pytest.raises(AssertionError, match="Your turn"):
-        checks.ex04_threshold(None, p, y)
-    with pytest.raises(AssertionError, match="go higher"):
-        checks.ex04_threshold(0.5, p, y, target=0.95)
-    with pytest.raises(AssertionError, match="lower one"):
-        checks.ex04_threshold(0.95, p, y, target=0.95)
-
-
 def test_ex04_confident_mistake(capsys):
     import numpy as np
     items = pd.DataFrame({"id": [1, 2, 3], "text": ["a", "b", "c"], "label": [1, 0, 1], "mean": [2.0, -2.0, 1.0]})
@@ -82,14 +68,7 @@ def test_ex04_cost(capsys):
         checks.ex04_cost(1.0, led, 10_000)
 
 
-def test_ex06_checks(capsys):
-    table = pd.DataFrame({"dollars": [60.0, 0.0, 90.0]})
-    checks.ex06_cost_share(150 / 3000, table, n_pool=10_000)
-    assert "20x cheaper" in capsys.readouterr().out
-    with pytest.raises(AssertionError, match="percentage"):
-        checks.ex06_cost_share(5.0, table, n_pool=10_000)
-    with pytest.raises(AssertionError, match="divide"):
-        checks.ex06_cost_share(150.0, table, n_pool=10_000)
+def test_ex06_dominated(capsys):
     board = pd.DataFrame({"accuracy": [0.75, 0.70, 0.74, 0.69], "dollars": [2500, 200, 150, 0]},
                          index=["all", "random", "hybrid", "weak"])
     checks.ex06_dominated(["random"], board)
@@ -111,67 +90,20 @@ def test_ex02_checks(capsys):
     for answer, message in [(None, "Your turn"), (nats, "in nats"), (-1.071, "minus sign")]:
         with pytest.raises(AssertionError, match=message):
             checks.ex02_entropy(answer)
-    curves = pd.DataFrame({"setup": ["random"] * 4 + ["uncertainty"] * 4, "seed": 0,
-                           "labels": [10, 20, 30, 40] * 2, "accuracy": [0.6, 0.7, 0.65, 0.71, 0.7, 0.72, 0.73, 0.74]})
-    checks.ex02_labels_to_reach(40.0, curves, "random", 0.68)
-    assert "needs 40 labels" in capsys.readouterr().out
-    for answer, message in [(None, "Your turn"), (20.0, "Filter curves on setup == 'random'")]:
-        with pytest.raises(AssertionError, match=message):
-            checks.ex02_labels_to_reach(answer, curves, "random", 0.68)
 
 
-def test_ex03_checks(capsys):
-    import numpy as np
-    from snorkel.labeling import labeling_function
-
-    from helpers.labels import ABSTAIN, NEGATIVE, POSITIVE
-
-    table = pd.DataFrame({"text": ["I recommend it", "dull", "recommend skipping it", "fine"], "label": [1, 0, 0, 1]})
-    dev = np.ones(4, bool)
-
-    @labeling_function()
-    def lf_recommend(x):
-        return POSITIVE if "recommend" in x.text else ABSTAIN
-
-    @labeling_function()
-    def lf_never(x):
-        return ABSTAIN
-
-    @labeling_function()
-    def lf_negative(x):
-        return NEGATIVE if "recommend" in x.text else ABSTAIN
-
-    checks.ex03_new_lf(lf_recommend, table, dev)
-    assert "0.50 accuracy" in capsys.readouterr().out
-    for lf, message in [(None, "Your turn"), (lf_never, "abstains on every dev sentence"),
-                        (lf_negative, "only ever vote POSITIVE")]:
-        with pytest.raises(AssertionError, match=message):
-            checks.ex03_new_lf(lf, table, dev)
+def test_ex03_closed_form(capsys):
     checks.ex03_closed_form(0.862284)
     assert "0.862" in capsys.readouterr().out
     for answer, message in [(None, "Your turn"), (0.80, "lecture's stated answer"), (0.137716, "other root"),
                             (0.7, "is not it")]:
         with pytest.raises(AssertionError, match=message):
             checks.ex03_closed_form(answer)
-    proba = np.array([[0.1, 0.9], [0.45, 0.55], [0.3, 0.7], [0.6, 0.4]])
-    covered, y = np.ones(4, bool), np.array([1, 0, 1, 0])
-    checks.ex03_threshold(0.56, proba, covered, y, target=0.99)
-    assert capsys.readouterr().out.startswith("Correct")
-    for answer, message in [(None, "Your turn"), (0.5, "go higher"), (0.8, "smaller threshold")]:
-        with pytest.raises(AssertionError, match=message):
-            checks.ex03_threshold(answer, proba, covered, y, target=0.99)
 
 
-def test_ex05_checks(capsys):
+def test_ex05_clearest_error(capsys):
     import numpy as np
 
-    scores = np.array([0.1, 0.9, 0.2, 0.8, 0.3, 0.95])
-    is_error = np.array([1, 0, 1, 0, 0, 1], bool)
-    checks.ex05_budget(2, scores, is_error, budget=3)
-    assert "2 errors" in capsys.readouterr().out
-    for answer, message in [(None, "Your turn"), (1, "best"), (3, "is not it")]:
-        with pytest.raises(AssertionError, match=message):
-            checks.ex05_budget(answer, scores, is_error, budget=3)
     table = pd.DataFrame({"id": ["a", "b", "c"], "agreement": [0.6, 0.9, 0.95]})
     flags, errors = np.array([1, 1, 1], bool), np.array([1, 1, 0], bool)
     checks.ex05_clearest_error("b", table, flags, errors)
@@ -179,3 +111,191 @@ def test_ex05_checks(capsys):
     for answer, message in [(None, "Your turn"), ("c", "not a flagged real error"), ("a", "Sort descending")]:
         with pytest.raises(AssertionError, match=message):
             checks.ex05_clearest_error(answer, table, flags, errors)
+
+
+# ----------------------------------------------------------------------------------------------- decision exercises
+def _al_data():
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 700)
+    X = np.column_stack([y * 2.0 - 1 + rng.normal(0, 1.0, 700), rng.normal(size=(700, 3))])
+    return X[:500], y[:500], X[500:], y[500:]
+
+
+def test_ex02_query_strategy(capsys):
+    import numpy as np
+
+    data = _al_data()
+
+    def least_sure(classifier, X_pool, n_instances=10):
+        return np.argsort(np.abs(classifier.predict_proba(X_pool)[:, 1] - 0.5))[:n_instances]
+
+    def most_sure(classifier, X_pool, n_instances=10):
+        return np.argsort(-np.abs(classifier.predict_proba(X_pool)[:, 1] - 0.5))[:n_instances]
+
+    def too_few(classifier, X_pool, n_instances=10):
+        return [0]
+
+    table = checks.ex02_query_strategy(least_sure, *data, seeds=(1, 2), budget=60)
+    assert "beats random" in capsys.readouterr().out and list(table.index) == ["yours", "random", "uncertainty"]
+    for answer, message in [(None, "Your turn"), ("uncertainty", "must be a function"),
+                            (too_few, "failed inside the loop"), (most_sure, "does not beat random")]:
+        with pytest.raises(AssertionError, match=message):
+            checks.ex02_query_strategy(answer, *data, seeds=(1, 2), budget=60)
+
+
+def _lf_data():
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    n = 1200
+    y = rng.integers(0, 2, n)
+    word = np.where(rng.random(n) < 0.9, y, 1 - y)  # a word that gives the label away 90% of the time
+    table = pd.DataFrame({"text": [f"{'good' if w else 'bad'} film number {i}" for i, w in enumerate(word)]})
+    L = np.column_stack([np.where(rng.random(n) < a, y, 1 - y) for a in (0.62, 0.6, 0.58)])
+    split = np.array(["train"] * 800 + ["test"] * 400)
+    return table, L, y, split
+
+
+def test_ex03_own_lfs(capsys):
+    import numpy as np
+    from snorkel.labeling import labeling_function
+
+    from helpers.labels import ABSTAIN, NEGATIVE, POSITIVE
+
+    table, L, y, split = _lf_data()
+
+    @labeling_function()
+    def lf_good(x):
+        return POSITIVE if x.text.startswith("good") else ABSTAIN
+
+    @labeling_function()
+    def lf_bad(x):
+        return NEGATIVE if x.text.startswith("bad") else ABSTAIN
+
+    @labeling_function()
+    def lf_coin(x):
+        return int(x.text.endswith(("1", "3", "5", "7", "9")))
+
+    @labeling_function()
+    def lf_other_coin(x):
+        return int(x.text.endswith(("0", "2", "4", "6", "8")))
+
+    @labeling_function()
+    def lf_never(x):
+        return ABSTAIN
+
+    @labeling_function()
+    def lf_reads_a_column(x):
+        return POSITIVE if x.vader > 0 else ABSTAIN
+
+    def plain(x):
+        return POSITIVE
+
+    out = checks.ex03_own_lfs([lf_good, lf_bad], table, L, y, split)
+    assert "raise the label model's test accuracy" in capsys.readouterr().out
+    assert out.loc["with yours", "test accuracy"] > out.loc["the notebook's LFs", "test accuracy"] + 0.1
+    for answer, message in [(None, "Your turn"), ([lf_good], "two or more"), (lf_good, "two or more"),
+                            ([lf_good, plain], "Decorate"), ([lf_good, lf_reads_a_column], "only the text"),
+                            ([lf_good, lf_never], "never vote"), ([lf_coin, lf_other_coin], "did not improve")]:
+        with pytest.raises(AssertionError, match=message):
+            checks.ex03_own_lfs(answer, table, L, y, split)
+    assert np.isin(L, (0, 1)).all()  # the check did not change the notebook's label matrix
+
+
+class FakeScorer:
+    """Stands in for llm.Labeler in the check's unit test: log-probabilities that follow the review's first word
+    when the prompt carries the word 'Examples', and do not otherwise."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def score(self, prompts, words=(" negative", " positive")):
+        import numpy as np
+
+        self.calls += len(prompts)
+        out = []
+        for p in prompts:
+            review = p.rsplit("Review:", 1)[-1]
+            sign = 1.0 if "good" in review else -1.0
+            number = int(next(w for w in review.split() if w.isdigit()))
+            uninformative = 1.0 if number % 3 == 0 else -1.0
+            d = sign if "Examples" in p else uninformative
+            out.append([-1.0 - d / 2, -1.0 + d / 2])
+        return np.array(out)
+
+
+def test_ex04_prompt(capsys):
+    items = pd.DataFrame({"text": [f"{w} film {i}" for i, w in enumerate(["good", "bad"] * 10)],
+                          "label": [1, 0] * 10})
+    scorer = FakeScorer()
+    table = checks.ex04_prompt("Examples: ...\n\nReview: {text}\nSentiment:", scorer, items)
+    assert "above the zero-shot" in capsys.readouterr().out and table.loc["yours", "AUROC"] == 1.0
+    for answer, message in [(None, "Your turn"), (42, "must be a string"), ("Review: text", "contains {text}"),
+                            ("{label} Review: {text}", "braces other than"),
+                            ("Review: {text}\nSentiment:", "does not rank the sentences better")]:
+        scorer.calls = 0
+        with pytest.raises(AssertionError, match=message):
+            checks.ex04_prompt(answer, scorer, items)
+        assert scorer.calls == 0 or message.startswith("does not")  # a malformed template sends nothing
+    quoted = checks.ex04_prompt("Examples: good film 0 is positive\nReview: {text}\nSentiment:", scorer, items)
+    assert "19 dev sentences" in capsys.readouterr().out and len(quoted) == 2  # the quoted sentence is left out
+
+
+def _remedy_data():
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    truth = rng.integers(0, 2, 1500)
+    X = np.column_stack([truth * 2.0 - 1 + rng.normal(0, 0.8, 1500), rng.normal(size=1500)])
+    noisy = truth.copy()
+    flipped = (truth == 1) & (rng.random(1500) < 0.6)  # one-sided noise: it moves the decision boundary
+    noisy[flipped] = 0
+    quality = np.where(flipped, rng.random(1500) * 0.5, 0.5 + rng.random(1500) * 0.5)  # a clairvoyant ranking
+    second = truth.copy()  # a second rater who is always right
+    return quality[:1000], noisy[:1000], second[:1000], X[:1000], X[1000:], truth[1000:]
+
+
+def test_ex05_remedy(capsys):
+    data = _remedy_data()
+    result = checks.ex05_remedy(350, "re-label", True, *data)  # about as many labels as were flipped
+    assert "as you predicted" in capsys.readouterr().out and result["dollars"] == pytest.approx(105.0)
+    checks.ex05_remedy(0, "do nothing", False, *data)
+    assert "does not beat" in capsys.readouterr().out
+    for args, message in [((None, "re-label", True), "Your turn"), ((5000, "re-label", True), "whole number"),
+                          ((10.5, "re-label", True), "whole number"), ((100, "fix", True), "unknown remedy 'fix'"),
+                          ((100, "remove", "yes"), "True or False"),
+                          ((350, "re-label", False), "predicted the opposite")]:
+        with pytest.raises(AssertionError, match=message):
+            checks.ex05_remedy(*args, *data)
+
+
+def test_ex06_allocation(capsys):
+    from helpers.pipeline import CostLedger
+
+    board = pd.DataFrame({"accuracy": [0.755, 0.70, 0.727], "± sd": [0.0, 0.01, 0.005],
+                          "dollars": [2537.0, 0.0, 150.0]}, index=["all human", "llm only", "hybrid"])
+    calls = []
+
+    def run(n_dev, llm_items, human_labels):
+        calls.append((n_dev, llm_items, human_labels))
+        ledger = CostLedger()
+        ledger.human("dev", n_dev)
+        ledger.human("al", human_labels)
+        return 0.74, ledger
+
+    mine = checks.ex06_allocation({"dev labels": 300, "LLM items": 50, "active-learning labels": 200}, run, board)
+    assert "more than twice the spread" in capsys.readouterr().out
+    assert mine["dollars"] == pytest.approx(150.0) and calls == [(300, 50, 200)]
+    bad = [(None, "Your turn"), ([300, 50, 200], "is a dict"),
+           ({"dev labels": 300, "LLM items": 50, "AL labels": 200}, "unknown allocation key 'AL labels'"),
+           ({"dev labels": 300, "LLM items": 50}, "needs a number"),
+           ({"dev labels": 300, "LLM items": -5, "active-learning labels": 100}, "0 or more"),
+           ({"dev labels": 10, "LLM items": 50, "active-learning labels": 100}, "at least 20 dev labels"),
+           ({"dev labels": 200, "LLM items": 500, "active-learning labels": 100}, "at most 400"),
+           ({"dev labels": 400, "LLM items": 0, "active-learning labels": 200}, "over the \\$150 budget")]
+    for answer, message in bad:
+        with pytest.raises(AssertionError, match=message):
+            checks.ex06_allocation(answer, run, board)
+    assert len(calls) == 1  # nothing ran for a bad allocation

@@ -258,6 +258,19 @@ def test_cache_hits_skip_the_server_and_write_atomically(scripted, tmp_path):
     assert len(list(tmp_path.rglob("*.json"))) == 1 and not list(tmp_path.rglob("*.tmp"))
 
 
+def test_cache_key_of_the_bundled_model_survives_a_new_port():
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    def conn(port):
+        client = openai.OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key="x")
+        return llm.Connection(client, "local", SimpleNamespace(model_path=Path("/m/SmolLM2.gguf")))
+
+    assert conn(1111).identity == conn(2222).identity == "local:SmolLM2.gguf"
+    remote = llm.Connection(openai.OpenAI(base_url="http://127.0.0.1:3333/v1", api_key="x"), "m")
+    assert remote.identity == "http://127.0.0.1:3333/v1/"
+
+
 def test_budget_guard_sends_nothing(scripted, tmp_path):
     srv = scripted((200, chat_body("POSITIVE")))
     lab = srv.labeler(tmp_path, budget_usd=0.01, price_as="gpt-4")

@@ -66,8 +66,9 @@ def test_active_stage_asks_one_rater_and_never_twice():
     assert len(set(asked)) == 12 and led.human_labels == 12
     assert (pool.labels[asked] == pool.df["single_label"].to_numpy()[asked]).all()
     assert led.table()["machine seconds"].iloc[0] > 0  # measured, not a placeholder
-    with pytest.raises(ValueError, match="at least 1"):
-        pl.active_stage(pool, led, budget=0)
+    with pytest.raises(ValueError, match="0 or more"):
+        pl.active_stage(pool, led, budget=-1)
+    assert len(pl.active_stage(pool, led, budget=0)) == 0  # all the budget spent elsewhere
 
 
 @pytest.fixture(scope="module")
