@@ -8,7 +8,6 @@ turns the skip into a failure. Screenshots are saved to build/artifacts/.
 
 import json
 import os
-import re
 import secrets
 import shutil
 import socket
@@ -114,18 +113,27 @@ def page_text(driver) -> str:
                                  ".textContent")
 
 
+def kernels_idle(url: str, token: str) -> bool:
+    """Every kernel the server runs is started and idle, by JupyterLab's REST API (the status bar's kernel item is
+    not shown by every Chromium/JupyterLab pairing)."""
+    with urllib.request.urlopen(f"{url}/api/kernels?token={token}", timeout=5) as response:
+        kernels = json.load(response)
+    return bool(kernels) and all(k["execution_state"] == "idle" for k in kernels)
+
+
 def run_all(driver, url: str, token: str, name: str, timeout: float = 240) -> None:
     """Open a notebook, wait for its kernel, click Run > Run All Cells, and wait until no cell is left to run."""
     driver.get(f"{url}/lab/tree/{name}?token={token}")
     wait = WebDriverWait(driver, 120)
-    wait.until(lambda d: re.search(r"\| Idle", d.find_element(By.CSS_SELECTOR, ".jp-StatusBar-Widget").text))
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell")
+               and kernels_idle(url, token))
     driver.find_element(By.XPATH, "//li[contains(@class,'lm-MenuBar-item')][.//div[text()='Run']]").click()
     driver.find_element(By.XPATH, "//li[contains(@class,'lm-Menu-item')][.//div[text()='Run All Cells']]").click()
     prompts = "return [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell " \
               ".jp-InputPrompt')].map(e => e.textContent.trim())"
     WebDriverWait(driver, timeout, poll_frequency=1).until(
-        lambda d: "[*]:" not in d.execute_script(prompts) and "Idle" in d.find_element(
-            By.CSS_SELECTOR, ".jp-StatusBar-Widget").text and d.execute_script(prompts)[0] != "[ ]:")
+        lambda d: "[*]:" not in d.execute_script(prompts) and d.execute_script(prompts)[0] != "[ ]:"
+        and kernels_idle(url, token))
 
 
 def screenshot(driver, text: str, name: str) -> Path:
