@@ -42,8 +42,8 @@ def ex01_even_panels(gain_3_to_4: float, gain_3_to_5: float, summary: pd.DataFra
         if not math.isclose(got, want, abs_tol=1e-9):
             raise AssertionError(f"{name} should be a difference of two 'mean' values of the summary "
                                  f"(accuracy at the larger k minus at k=3); got {got:.4f}.")
-    _ok(f"a 4th rater adds {want4:+.4f}, a 5th {want5:+.4f}: with an even panel, ties are coin flips, "
-        "so pay for odd panels.")
+    _ok(f"a 4th rater adds {want4:+.4f}, a 4th and a 5th together {want5:+.4f}: with an even panel, ties are coin "
+        "flips, so pay for odd panels.")
 
 
 def ex01_most_disputed(answer_id: str, movies: pd.DataFrame, label3: str = "POSITIVE") -> None:

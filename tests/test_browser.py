@@ -31,6 +31,7 @@ if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
     pytest.skip(message, allow_module_level=True)
 
 from selenium import webdriver  # noqa: E402  (after the skip: selenium is only needed when a browser is there)
+from selenium.common.exceptions import TimeoutException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -113,27 +114,33 @@ def page_text(driver) -> str:
                                  ".textContent")
 
 
-def kernels_idle(url: str, token: str) -> bool:
-    """Every kernel the server runs is started and idle, by JupyterLab's REST API (the status bar's kernel item is
-    not shown by every Chromium/JupyterLab pairing)."""
-    with urllib.request.urlopen(f"{url}/api/kernels?token={token}", timeout=5) as response:
-        kernels = json.load(response)
-    return bool(kernels) and all(k["execution_state"] == "idle" for k in kernels)
+def kernel_idle(url: str, token: str, name: str) -> bool:
+    """The notebook ``name`` has a session whose kernel is idle, by JupyterLab's REST API (the status bar's kernel
+    item is not rendered by every Chromium/JupyterLab pairing)."""
+    with urllib.request.urlopen(f"{url}/api/sessions?token={token}", timeout=5) as response:
+        sessions = json.load(response)
+    return any(s["path"].endswith(name) and s["kernel"]["execution_state"] == "idle" for s in sessions)
 
 
 def run_all(driver, url: str, token: str, name: str, timeout: float = 240) -> None:
     """Open a notebook, wait for its kernel, click Run > Run All Cells, and wait until no cell is left to run."""
     driver.get(f"{url}/lab/tree/{name}?token={token}")
-    wait = WebDriverWait(driver, 120)
-    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell")
-               and kernels_idle(url, token))
-    driver.find_element(By.XPATH, "//li[contains(@class,'lm-MenuBar-item')][.//div[text()='Run']]").click()
-    driver.find_element(By.XPATH, "//li[contains(@class,'lm-Menu-item')][.//div[text()='Run All Cells']]").click()
+    WebDriverWait(driver, 120).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell")
+        and kernel_idle(url, token, name))
     prompts = "return [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell " \
               ".jp-InputPrompt')].map(e => e.textContent.trim())"
+    for attempt in range(3):  # a click can land before the page has wired the notebook to its session: retry
+        driver.find_element(By.XPATH, "//li[contains(@class,'lm-MenuBar-item')][.//div[text()='Run']]").click()
+        driver.find_element(By.XPATH, "//li[contains(@class,'lm-Menu-item')][.//div[text()='Run All Cells']]").click()
+        try:
+            WebDriverWait(driver, 20, poll_frequency=0.5).until(lambda d: d.execute_script(prompts)[0] != "[ ]:")
+            break
+        except TimeoutException:
+            if attempt == 2:
+                raise
     WebDriverWait(driver, timeout, poll_frequency=1).until(
-        lambda d: "[*]:" not in d.execute_script(prompts) and d.execute_script(prompts)[0] != "[ ]:"
-        and kernels_idle(url, token))
+        lambda d: "[*]:" not in d.execute_script(prompts) and kernel_idle(url, token, name))
 
 
 def screenshot(driver, text: str, name: str) -> Path:

@@ -93,6 +93,7 @@ def test_remedies_table_and_mixup():
         noise.compare_remedies(X, noisy, flags[:-1], TRUTH, X, TRUTH)
     with pytest.raises(TypeError):
         noise.compare_remedies(X, noisy, flags, TRUTH, X, TRUTH, 0.1)  # the knobs are keyword-only
+    assert "mixup (torch)" not in noise.compare_remedies(X, noisy, flags, TRUTH, X, TRUTH, with_mixup=False).index
     accuracy = table["test accuracy"]
     assert accuracy["re-label flagged (another real rater)"] >= accuracy["do nothing"] - 0.01
 
