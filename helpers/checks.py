@@ -101,8 +101,7 @@ def ex02_query_strategy(strategy, X_pool, y_pool, X_eval, y_eval, *, seeds=(11, 
         raise AssertionError(f"Your strategy failed inside the loop: {err}. It receives the learner (call "
                              "classifier.predict_proba(X_pool)), the unlabeled rows and n_instances, and must "
                              "return n_instances distinct row numbers of X_pool.") from None
-    per_seed = curves.groupby(["setup", "seed"]).apply(
-        lambda c: np.trapezoid(c["accuracy"], c["labels"]) / np.ptp(c["labels"]), include_groups=False).unstack(0)
+    per_seed = pd.DataFrame({s: active.area_under_curve(c) for s, c in curves.groupby("seed")}).T
     table = pd.DataFrame({"mean accuracy over the run (AULC)": per_seed.mean(), "sd over seeds": per_seed.std()})
     table = table.loc[list(setups)]
     print(table.round(4).to_string())

@@ -71,12 +71,18 @@ def majority_vote(votes, ties: str = "abstain", seed=0) -> np.ndarray:
     no votes, gives ``ABSTAIN`` (``ties="abstain"``, Snorkel's MajorityLabelVoter) or a fair coin seeded with
     ``seed`` (``ties="coin"``, a panel that must decide)."""
     choice(ties, TIE_RULES, "tie rule")
-    votes = np.asarray(votes)
-    if votes.ndim != 2:
-        raise ValueError(f"votes are a 2-D array (items x voters), got shape {votes.shape}")
-    if (bad := ~np.isin(votes, (ABSTAIN, NEGATIVE, POSITIVE))).any():
-        raise ValueError(f"votes must be -1, 0 or 1; found {np.unique(votes[bad])[:5].tolist()}")
+    votes = check_votes(votes)
     pos, neg = (votes == POSITIVE).sum(axis=1), (votes == NEGATIVE).sum(axis=1)
     tie = (np.random.default_rng(seed).integers(0, 2, len(votes)) if ties == "coin"
            else np.full(len(votes), ABSTAIN))
     return np.where(pos > neg, POSITIVE, np.where(neg > pos, NEGATIVE, tie))
+
+
+def check_votes(votes) -> np.ndarray:
+    """``votes`` as an array if it is a label matrix: 2-D (items x voters or LFs), values -1, 0 or 1."""
+    votes = np.asarray(votes)
+    if votes.ndim != 2 or votes.shape[1] == 0:
+        raise ValueError(f"a label matrix is 2-D (items x voters or LFs), got shape {votes.shape}")
+    if (bad := ~np.isin(votes, (ABSTAIN, NEGATIVE, POSITIVE))).any():
+        raise ValueError(f"label matrix values must be -1, 0 or 1; found {np.unique(votes[bad])[:5].tolist()}")
+    return votes

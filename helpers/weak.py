@@ -11,7 +11,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from helpers.labels import ABSTAIN, NEGATIVE, POSITIVE, draw_raters, vote
+from helpers.labels import ABSTAIN, NEGATIVE, POSITIVE, check_votes, draw_raters, vote
 from helpers.validate import text_list
 
 # ----------------------------------------------------------------------------------------------- labeling functions
@@ -175,7 +175,7 @@ def lf_accuracies(L: np.ndarray, y) -> np.ndarray:
     for an LF that labels nothing."""
     from snorkel.labeling import LFAnalysis
 
-    _check_label_matrix(L)
+    check_votes(L)
     L = np.asarray(L)
     accuracy = LFAnalysis(L=L).lf_empirical_accuracies(np.asarray(y)).astype(float)
     return np.where((L != ABSTAIN).any(axis=0), accuracy, np.nan)
@@ -184,7 +184,7 @@ def lf_accuracies(L: np.ndarray, y) -> np.ndarray:
 # ----------------------------------------------------------------------------------------------- the lecture's math
 def agreement_rates(L: np.ndarray, min_overlap: int = 1) -> dict[tuple[int, int], float]:
     """Agreement of every pair of LFs, measured on the items both label: {(i, j): rate}."""
-    _check_label_matrix(L)
+    check_votes(L)
     rates = {}
     for i, j in itertools.combinations(range(L.shape[1]), 2):
         both = (L[:, i] != ABSTAIN) & (L[:, j] != ABSTAIN)
@@ -250,7 +250,7 @@ def weighted_vote_proba(L: np.ndarray, weights) -> np.ndarray:
     and a softmax turns scores into probabilities. Rows where every LF abstains get [0.5, 0.5]."""
     from scipy.special import softmax
 
-    _check_label_matrix(L)
+    check_votes(L)
     weights = np.asarray(weights, dtype=float)
     if weights.shape != (L.shape[1],):
         raise ValueError(f"need one weight per LF ({L.shape[1]}), got shape {weights.shape}")
@@ -258,16 +258,6 @@ def weighted_vote_proba(L: np.ndarray, weights) -> np.ndarray:
     return softmax(scores, axis=1)
 
 
-def _check_label_matrix(L) -> None:
-    L = np.asarray(L)
-    if L.ndim != 2 or L.shape[1] == 0:
-        raise ValueError(f"a label matrix is 2-D (items x LFs), got shape {L.shape}")
-    bad = ~np.isin(L, (ABSTAIN, NEGATIVE, POSITIVE))
-    if bad.any():
-        raise ValueError(f"label matrix values must be -1, 0 or 1; found {np.unique(L[bad])[:5].tolist()}")
-
-
-# ----------------------------------------------------------------------------------------------- scoring
 def covered_accuracy(pred, y) -> tuple[float, float]:
     """(accuracy on the items with a label, coverage): the two numbers every labeler is judged by here."""
     pred, y = np.asarray(pred), np.asarray(y)

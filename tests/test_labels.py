@@ -88,6 +88,8 @@ def test_majority_vote_bad_input():
     with pytest.raises(ValueError, match="2-D"):
         labels.majority_vote(np.array([P, N]))
     with pytest.raises(ValueError, match="-1, 0 or 1"):
+        labels.check_votes(np.array([[P, 3]]))
+    with pytest.raises(ValueError, match="-1, 0 or 1"):
         labels.majority_vote(np.array([[P, 2]]))
 
 
