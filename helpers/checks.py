@@ -194,6 +194,7 @@ def ex04_prompt(template, labeler, items: pd.DataFrame, *, words=(" negative", "
     from sklearn.metrics import roc_auc_score
 
     from helpers import llm
+    from helpers.stats import auroc_gap_interval
 
     if template is None:
         raise AssertionError("Your turn: write my_template, a string with {text} where the review goes.")
@@ -215,13 +216,7 @@ def ex04_prompt(template, labeler, items: pd.DataFrame, *, words=(" negative", "
     table = pd.DataFrame(scores).T
     print(f"{len(texts)} dev sentences:")
     print(table.round(3).to_string())
-    rng, gaps = np.random.default_rng(0), []
-    for _ in range(1000):  # a paired bootstrap over the sentences
-        idx = rng.integers(0, len(y), len(y))
-        if len(set(y[idx])) == 2:
-            yours, zero = (roc_auc_score(y[idx], log_odds[k][idx]) for k in ("yours", "zero-shot"))
-            gaps.append(yours - zero)
-    low, high = np.percentile(gaps, [5, 95])
+    low, high = auroc_gap_interval(y, log_odds["yours"], log_odds["zero-shot"])  # paired, over the sentences
     print(f"AUROC difference, 90% interval over the sentences: {low:+.3f} to {high:+.3f}")
     if table.loc["yours", "AUROC"] <= table.loc["zero-shot", "AUROC"]:
         raise AssertionError("Your prompt does not rank the sentences better than the zero-shot prompt. The check "

@@ -11,7 +11,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from helpers.labels import ABSTAIN, NEGATIVE, POSITIVE, check_votes, draw_raters, vote
+from helpers.labels import ABSTAIN, NEGATIVE, POSITIVE, check_votes, draw_raters, majority_vote, vote
 from helpers.validate import text_list
 
 # ----------------------------------------------------------------------------------------------- labeling functions
@@ -153,10 +153,12 @@ def make_lfs(include_dev_model: bool = True):
 
 
 def apply_lfs(df: pd.DataFrame, lfs) -> np.ndarray:
-    """The label matrix L (items x LFs; -1 abstain), with Snorkel's PandasLFApplier."""
-    from snorkel.labeling import PandasLFApplier
+    """The label matrix L (items x LFs; -1 abstain), with Snorkel's ``LFApplier`` over the rows as named tuples:
+    the same matrix as ``PandasLFApplier`` (notebook 03), about three times faster, because reading a field of a
+    named tuple is cheaper than reading one of a pandas Series."""
+    from snorkel.labeling import LFApplier
 
-    return PandasLFApplier(lfs=lfs).apply(df, progress_bar=False)
+    return LFApplier(lfs=lfs).apply(list(df.itertuples(index=False)), progress_bar=False)
 
 
 def lf_summary(L: np.ndarray, lfs, y=None) -> pd.DataFrame:
@@ -301,3 +303,45 @@ def rater_label_matrix(df: pd.DataFrame, n_raters: int = 3, seed: int = 0) -> np
     if n_raters > int(df["n_raters"].min()):
         raise ValueError(f"every item has at least {int(df['n_raters'].min())} raters; asked for {n_raters}")
     return vote(draw_raters(df["ratings"], n_raters, seed))
+
+
+# ----------------------------------------------------------------------------------------------- quality vs quantity
+def quality_vs_quantity(df: pd.DataFrame, X: np.ndarray, X_test: np.ndarray, y_test, *, budgets=(600,),
+                        raters=(1, 3, 5), seeds=range(10), weak_labels=None) -> pd.DataFrame:
+    """The lecture's trade-off on real raters: a fixed budget of rater judgements spent as ``budget // k`` random
+    pool sentences with ``k`` real raters each (``labels.draw_raters``, majority vote; a 0 rating or a tie leaves the
+    sentence unlabeled, its judgements still spent), or ``"all"``: every rater of as many sentences as the budget
+    pays for (their consensus, the near-perfect label). ``weak_labels`` (one per pool row, ABSTAIN allowed) adds a
+    design that costs no judgement (budget 0, one row: it draws nothing at random). The series' classifier is
+    trained on each labeled set. Returns one row per budget, design and seed: sentences paid for, labeled, the
+    labels' error rate against the consensus, and test accuracy."""
+    from helpers.features import classifier
+
+    y_pool = df["label"].to_numpy()
+    if len(df) != len(X) or len(df) == 0:
+        raise ValueError(f"need a non-empty pool with one feature row per sentence; got {len(df)} and {len(X)}")
+    for k in raters:
+        if k != "all" and not (isinstance(k, int) and 1 <= k <= int(df["n_raters"].min())):
+            raise ValueError(f"raters per sentence must be 1..{int(df['n_raters'].min())} or 'all', got {k!r}")
+    if weak_labels is not None and len(weak_labels) != len(df):
+        raise ValueError(f"weak_labels needs one label per pool sentence ({len(df)}), got {len(weak_labels)}")
+
+    def row(budget, design, seed, items, labels):
+        kept = labels != ABSTAIN
+        fit_items, fit_labels = items[kept], labels[kept]
+        accuracy = (classifier(seed or 0).fit(X[fit_items], fit_labels).score(X_test, y_test)
+                    if len(set(fit_labels.tolist())) == 2 else float("nan"))
+        return {"budget": budget, "design": design, "seed": seed, "sentences": len(items), "labeled": int(kept.sum()),
+                "label error": float(np.mean(fit_labels != y_pool[fit_items])), "accuracy": float(accuracy)}
+
+    panels, cost = df["ratings"].to_numpy(), df["n_raters"].to_numpy()
+    rows = [] if weak_labels is None else [row(0, "weak labels", None, np.arange(len(df)), np.asarray(weak_labels))]
+    for budget in budgets:
+        for seed in seeds:
+            order = np.random.default_rng(seed).permutation(len(df))
+            for k in raters:
+                n = int(np.searchsorted(np.cumsum(cost[order]), budget, side="right")) if k == "all" else budget // k
+                votes = vote(draw_raters(panels[order[:n]], None if k == "all" else k, seed))
+                design = "every rater (consensus)" if k == "all" else f"{k} rater{'s' if k != 1 else ''} each"
+                rows.append(row(budget, design, seed, order[:n], majority_vote(votes)))
+    return pd.DataFrame(rows)

@@ -26,3 +26,18 @@ def test_mean_interval_bad_input():
         stats.mean_interval([1.0])
     with pytest.raises(ValueError, match="1-D"):
         stats.mean_interval(np.zeros((3, 3)))
+
+
+def test_auroc_gap_interval_matches_sklearn_on_every_resample():
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 2, 40)
+    a, b = rng.normal(size=40) + y, np.round(rng.normal(size=40) + 0.5 * y, 1)  # b has ties
+    draws = np.random.default_rng(0).integers(0, 40, (300, 40))
+    gaps = [roc_auc_score(y[i], a[i]) - roc_auc_score(y[i], b[i]) for i in draws if len(set(y[i])) == 2]
+    assert np.allclose(stats.auroc_gap_interval(y, a, b, n_resamples=300), np.percentile(gaps, [5, 95]))
+    low, high = stats.auroc_gap_interval(y, a, a)
+    assert low == high == 0.0
+    with pytest.raises(ValueError, match="one value per item"):
+        stats.auroc_gap_interval(y, a[:-1], b)

@@ -36,6 +36,9 @@ def test_lfs_apply_with_snorkel():
     assert "lf_short" not in names and "lf_exclamation" not in names  # notebook 03 writes and drops those two
     assert (L[2, [names.index(n) for n in ("lf_vader", "lf_textblob", "lf_prototype", "lf_dev_model")]] == A).all()
     assert len(weak.make_lfs(include_dev_model=False)) == len(lfs) - 1
+    from snorkel.labeling import PandasLFApplier
+
+    assert (L == PandasLFApplier(lfs).apply(df, progress_bar=False)).all()  # the faster applier, the same matrix
 
 
 def test_lexicon_scores_come_from_the_cache_and_match_the_lexicons():
