@@ -165,8 +165,9 @@ def _indices(result, n: int, pool_size: int) -> np.ndarray:
 
 def learning_curves(X_pool, y_pool, X_eval, y_eval, setups: dict, *, seeds=range(5), progress: bool = True,
                     **common) -> pd.DataFrame:
-    """Tidy learning curves for several named set-ups (each a dict of ``run_active_learning`` arguments) over
-    several seeds: columns setup, seed, labels, accuracy."""
+    """Tidy learning curves for several named set-ups over several seeds: columns setup, seed, labels, accuracy.
+    Each set-up is a dict of ``run_active_learning`` arguments (modAL), or of ``run_baal`` arguments when it names
+    a Baal ``heuristic``."""
     from tqdm.auto import tqdm
 
     if not isinstance(setups, dict) or not setups:
@@ -175,14 +176,141 @@ def learning_curves(X_pool, y_pool, X_eval, y_eval, setups: dict, *, seeds=range
     if not seeds:
         raise ValueError("seeds is empty: give at least one, e.g. seeds=range(5)")
     for name, setup in setups.items():  # every set-up checked before the first (long) run starts
-        if not callable(strategy := setup.get("strategy", "uncertainty")):
+        if "heuristic" in setup:
+            choice(setup["heuristic"], BAAL_HEURISTICS, f"Baal heuristic (set-up {name!r})")
+        elif not callable(strategy := setup.get("strategy", "uncertainty")):
             choice(strategy, strategies(), f"strategy (set-up {name!r})")
     jobs = [(name, seed) for name in setups for seed in seeds]
     frames = []
     for name, seed in tqdm(jobs, desc="active learning runs", disable=not progress):
-        curve = run_active_learning(X_pool, y_pool, X_eval, y_eval, seed=seed, **{**common, **setups[name]})
+        run = run_baal if "heuristic" in setups[name] else run_active_learning
+        curve = run(X_pool, y_pool, X_eval, y_eval, seed=seed, **{**common, **setups[name]})
         frames.append(curve.assign(setup=name, seed=seed))
     return pd.concat(frames, ignore_index=True)[["setup", "seed", "labels", "accuracy"]]
+
+
+# ----------------------------------------------------------------------------------------------- Baal: BALD
+# Baal's side of the comparison: a small torch model whose dropout stays on at prediction time (Baal's
+# MCDropoutModule), so that each forward pass is one sample of the model, and Baal's heuristics rank the pool from
+# those samples. Hidden size, dropout, steps and learning rate were chosen on the dev split (benchmarks/baal_bald.py).
+BAAL_HEURISTICS = ("bald", "power bald", "random")
+
+
+@contextlib.contextmanager
+def quiet_baal():
+    """Silence what Baal 2.1 prints on every call and a student cannot act on: its structlog INFO lines ("Starting
+    training", "Start Predict") and torch's warning about how its loss metric copies a tensor."""
+    import logging
+
+    import structlog
+
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Converting a tensor with requires_grad=True", category=UserWarning)
+        warnings.filterwarnings("ignore", message="The given NumPy array is not writable", category=UserWarning)
+        yield
+
+
+def baal_model(n_features: int = 384, hidden: int = 128, dropout: float = 0.2, seed: int = 0):
+    """An MLP (embedding -> hidden -> ReLU -> dropout -> 2 logits) wrapped by Baal's ``MCDropoutModule``."""
+    import torch
+    from baal.bayesian.dropout import MCDropoutModule
+
+    torch.manual_seed(seed)
+    net = torch.nn.Sequential(torch.nn.Linear(n_features, hidden), torch.nn.ReLU(), torch.nn.Dropout(dropout),
+                              torch.nn.Linear(hidden, 2))
+    return MCDropoutModule(net)
+
+
+def baal_wrapper(module, lr: float = 1e-2, weight_decay: float = 1e-4, batch_size: int = 1024):
+    """Baal's ``ModelWrapper`` around ``module``: Adam, cross-entropy, on the CPU, no loader workers."""
+    import torch
+    from baal.modelwrapper import ModelWrapper, TrainingArgs
+
+    optimizer = torch.optim.Adam(module.parameters(), lr=lr, weight_decay=weight_decay)
+    return ModelWrapper(module, TrainingArgs(optimizer=optimizer, criterion=torch.nn.CrossEntropyLoss(),
+                                             batch_size=batch_size, epoch=1, use_cuda=False, workers=0))
+
+
+def baal_fit(X, y, *, steps: int = 10, seed: int = 0, lr: float = 1e-2, hidden: int = 128, dropout: float = 0.2):
+    """A fresh Baal-wrapped MLP trained on (X, y) with ``steps`` full-batch Adam steps (``train_on_batch``)."""
+    import torch
+
+    wrapper = baal_wrapper(baal_model(X.shape[1], hidden, dropout, seed), lr=lr)
+    data, target = torch.as_tensor(X, dtype=torch.float32), torch.as_tensor(np.asarray(y), dtype=torch.long)
+    wrapper.train()
+    for _ in range(steps):
+        wrapper.train_on_batch(data, target)
+    return wrapper
+
+
+def mc_proba(wrapper, X, iterations: int = 20, chunk: int = 2048) -> np.ndarray:
+    """Class probabilities from ``iterations`` Monte-Carlo dropout passes (Baal's ``predict_on_batch``), shape
+    [items, classes, iterations]: Baal's layout, which its heuristics read."""
+    import torch
+
+    wrapper.eval()
+    parts = [wrapper.predict_on_batch(torch.as_tensor(X[i: i + chunk], dtype=torch.float32), iterations)
+             for i in range(0, len(X), chunk)]
+    return torch.softmax(torch.cat(parts), dim=1).numpy()
+
+
+def baal_heuristic(name: str, batch: int):
+    from baal.active.heuristics import BALD, Random
+    from baal.active.heuristics.stochastics import PowerSampling
+
+    choice(name, BAAL_HEURISTICS, "Baal heuristic")
+    return {"bald": BALD, "random": Random, "power bald": lambda: PowerSampling(BALD(), query_size=batch)}[name]()
+
+
+def run_baal(X_pool, y_pool, X_eval, y_eval, *, heuristic: str = "bald", budget: int = 300, batch: int = 10,
+             n_start: int = 20, start: str = "random", seed: int = 0, iterations: int = 20,
+             candidates: int | None = 2000, steps: int = 10) -> pd.DataFrame:
+    """One active-learning run with Baal: its ``ActiveLearningDataset`` keeps the labeled/pool split, a fresh
+    Baal-wrapped MLP is trained each round, and a Baal heuristic ranks ``candidates`` pool items drawn at random
+    each round (Baal's ``max_sample``; None: the whole pool) from ``iterations`` MC-dropout passes. Same protocol
+    and output as ``run_active_learning`` (accuracy: the mean of the MC passes' probabilities)."""
+    query = baal_heuristic(heuristic, batch)
+    y_pool = np.asarray(y_pool)
+    if len(X_pool) == 0:
+        raise ValueError("the pool is empty")
+    if len(y_pool) != len(X_pool):
+        raise ValueError(f"{len(X_pool)} pool items but {len(y_pool)} labels")
+    if not 1 <= n_start <= budget <= len(X_pool):
+        raise ValueError(f"need 1 <= n_start <= budget <= pool size ({len(X_pool)}), got {n_start} and {budget}")
+    with quiet_baal():
+        return _baal_loop(X_pool, y_pool, X_eval, y_eval, query, heuristic, budget, batch, n_start, start, seed,
+                          iterations, candidates, steps)
+
+
+def _baal_loop(X_pool, y_pool, X_eval, y_eval, query, heuristic, budget, batch, n_start, start, seed, iterations,
+               candidates, steps) -> pd.DataFrame:
+    import torch
+    from baal.active.dataset import ActiveLearningDataset
+
+    rng = np.random.default_rng(seed)
+    dataset = ActiveLearningDataset(torch.utils.data.TensorDataset(torch.as_tensor(X_pool),
+                                                                   torch.as_tensor(y_pool)))
+    dataset.label(cold_start(X_pool, n_start, start, seed).tolist())  # nothing labeled yet: pool index = row
+    rows, queried = [], np.flatnonzero(dataset.labelled)
+    while True:
+        labeled = np.flatnonzero(dataset.labelled)
+        wrapper = baal_fit(X_pool[labeled], y_pool[labeled], steps=steps, seed=seed + len(labeled))
+        accuracy = float(np.mean(mc_proba(wrapper, X_eval, iterations).mean(axis=-1).argmax(axis=1) == y_eval))
+        rows.append({"labels": len(labeled), "accuracy": accuracy, "queried": queried})
+        if len(labeled) >= budget or dataset.n_unlabelled == 0:
+            return pd.DataFrame(rows)
+        n = min(batch, budget - len(labeled), int(dataset.n_unlabelled))
+        pool = np.flatnonzero(~dataset.labelled)
+        drawn = (np.sort(rng.choice(len(pool), candidates, replace=False)) if candidates and candidates < len(pool)
+                 else np.arange(len(pool)))
+        np.random.seed(seed + len(labeled))  # Baal's Random and stochastic heuristics draw from NumPy's global one
+        probs = (np.full((len(drawn), 2, 1), 0.5) if heuristic == "random"
+                 else mc_proba(wrapper, X_pool[pool[drawn]], iterations))
+        picked = drawn[np.asarray(query.get_ranks(probs)[0])[:n]]  # (not query(probs): Baal 2.1's stochastic
+        # heuristics break there)
+        dataset.label(picked.tolist())  # pool-relative indices, as Baal expects
+        queried = pool[picked]
 
 
 # ----------------------------------------------------------------------------------------------- metrics

@@ -73,13 +73,19 @@ def cached_per_text(kind: str, texts, compute, data_dir: Path | None = None) -> 
 
 def binary_movies():
     """The movie sentences of the binary lessons (mean rating != 0) and their MiniLM embeddings, row-aligned."""
+    return binary_domain("movies")
+
+
+def binary_domain(domain: str = "movies"):
+    """One domain's sentences whose raters took a side on average (mean != 0), and their MiniLM embeddings,
+    row-aligned (``make data`` caches the movie embeddings; another domain's are computed once, then cached)."""
     from helpers.data import load
     from helpers.labels import ABSTAIN
 
-    movies = load("movies")
-    vectors = embed(movies["text"], progress=False)
-    keep = (movies["label"] != ABSTAIN).to_numpy()
-    return movies[keep].reset_index(drop=True), vectors[keep]
+    table = load(domain)
+    vectors = embed(table["text"], progress=False)
+    keep = (table["label"] != ABSTAIN).to_numpy()
+    return table[keep].reset_index(drop=True), vectors[keep]
 
 
 def tfidf_vectorizer() -> TfidfVectorizer:

@@ -149,3 +149,37 @@ def test_labeling_session_with_an_oracle_and_bad_answers():
     assert f"{before + 1} labels so far" in widget.children[2].value
     with pytest.raises(ValueError, match="both classes"):
         active.LabelingSession(texts, X[:500], X[500:], y[500:], start_labels={0: 1, 1: 1})
+
+
+# ----------------------------------------------------------------------------------------------- Baal
+@pytest.mark.parametrize("heuristic", active.BAAL_HEURISTICS)
+def test_baal_runs_the_same_protocol_and_learns(heuristic):
+    curve = active.run_baal(X[:500], y[:500], X[500:], y[500:], heuristic=heuristic, budget=50, batch=10,
+                            n_start=10, candidates=200, steps=30)
+    assert curve["labels"].tolist() == [10, 20, 30, 40, 50]
+    assert curve["accuracy"].iloc[-1] > 0.7
+    queried = np.concatenate(curve["queried"].to_list())
+    assert len(set(queried.tolist())) == 50 and queried.max() < 500  # every label asked once, all from the pool
+
+
+def test_bald_is_mutual_information_and_prefers_disagreement():
+    from baal.active.heuristics import BALD
+
+    agree = np.tile([[0.5], [0.5]], (1, 20))  # every sample says 50/50: unsure, but no disagreement
+    disagree = np.tile([[0.1, 0.9], [0.9, 0.1]], (1, 10))  # samples sure, of opposite sides
+    probs = np.stack([agree, disagree])  # [items, classes, samples]
+    bald = BALD().get_uncertainties(probs)
+    assert bald[0] == pytest.approx(0, abs=1e-9) and bald[1] > 0.3
+    mean = probs.mean(axis=-1)
+    assert active.least_confidence(mean)[0] == active.least_confidence(mean)[1] == pytest.approx(0.5)
+
+
+def test_baal_bad_input_is_a_clear_error_before_any_training():
+    with pytest.raises(ValueError, match=r"unknown Baal heuristic 'bold'; choose one of \[.*'bald'"):
+        active.run_baal(X[:500], y[:500], X, y, heuristic="bold")
+    with pytest.raises(ValueError, match="empty"):
+        active.run_baal(X[:0], y[:0], X, y)
+    with pytest.raises(ValueError, match="budget"):
+        active.run_baal(X[:50], y[:50], X, y, budget=100)
+    with pytest.raises(ValueError, match="set-up 'b'"):
+        active.learning_curves(X[:500], y[:500], X, y, {"a": {}, "b": {"heuristic": "batchbald"}}, progress=False)

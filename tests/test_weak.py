@@ -155,3 +155,33 @@ def test_lf_accuracies_are_snorkels_empirical_accuracies():
     L = np.array([[P, A], [N, A], [P, A], [A, A]])
     acc = weak.lf_accuracies(L, np.array([P, P, P, N]))
     assert acc[0] == pytest.approx(2 / 3) and np.isnan(acc[1])  # an LF that never votes has no accuracy
+
+
+def test_quality_vs_quantity_spends_the_budget_on_real_raters():
+    rng = np.random.default_rng(0)
+    n = 300
+    truth = rng.integers(0, 2, n)
+    X = np.column_stack([truth * 2.0 - 1 + rng.normal(0, 1, n), rng.normal(size=n)])
+    # every sentence has 6 raters, each on the consensus side except one in six
+    ratings = [[(2 if t else -2) * (-1 if j == i % 6 else 1) for j in range(6)] for i, t in enumerate(truth)]
+    df = pd.DataFrame({"ratings": ratings, "n_raters": 6, "label": truth})
+    weak_labels = np.where(rng.random(n) < 0.5, truth, A)
+    runs = weak.quality_vs_quantity(df, X, X, truth, budgets=(60,), raters=(1, 3, "all"), seeds=range(2),
+                                    weak_labels=weak_labels)
+    first = runs[runs["seed"] == 0].set_index("design")
+    assert first.loc["1 rater each", "sentences"] == 60 and first.loc["3 raters each", "sentences"] == 20
+    assert first.loc["every rater (consensus)", "sentences"] == 10  # 60 judgements / 6 raters
+    assert first.loc["every rater (consensus)", "label error"] == 0
+    assert runs.loc[runs["design"] == "weak labels", "budget"].tolist() == [0]  # costs no judgement, drawn once
+    assert (runs["accuracy"] > 0.6).all()
+
+
+def test_quality_vs_quantity_bad_input():
+    df = pd.DataFrame({"ratings": [[1, 2, -1]] * 4, "n_raters": 3, "label": [1, 1, 1, 1]})
+    X = np.zeros((4, 2))
+    with pytest.raises(ValueError, match="1..3 or 'all'"):
+        weak.quality_vs_quantity(df, X, X, [1, 1, 1, 1], raters=(5,))
+    with pytest.raises(ValueError, match="one label per pool sentence"):
+        weak.quality_vs_quantity(df, X, X, [1, 1, 1, 1], raters=(1,), weak_labels=[1, 1])
+    with pytest.raises(ValueError, match="non-empty pool"):
+        weak.quality_vs_quantity(df.iloc[:0], X[:0], X, [1, 1, 1, 1])
