@@ -57,8 +57,10 @@ course-files: setup
 
 bench: data
 	$(PY) benchmarks/ceiling.py
+	$(PY) benchmarks/baal_tuning.py
 	$(PY) benchmarks/active_learning.py
 	$(PY) benchmarks/weak_supervision.py
+	$(PY) benchmarks/quality_quantity.py
 	$(PY) benchmarks/llm_labeling.py
 	$(PY) benchmarks/noisy_labels.py
 	$(PY) benchmarks/hybrid_pipeline.py
