@@ -1,5 +1,6 @@
 """Batch prompting (notebook 04, the lecture's ``batch_label``): ten reviews per chat request against one review
-per request, with the bundled SmolLM2-135M (or OPENAI_BASE_URL's model), on clear test sentences.
+per request, with the bundled SmolLM2-135M (or OPENAI_BASE_URL's model), on clear test sentences. Both show the
+model the four solved examples notebook 04's shot search chose (one per turn, or as one solved batch).
 
 For each: the share of items answered, the misaligned lines (out of order, duplicated, out of range), accuracy
 (an unanswered item counts as wrong) and accuracy on the answered items, prompt and completion tokens per label,
@@ -14,16 +15,16 @@ from common import RESULTS
 
 import helpers
 from helpers import data, llm
-from helpers.labels import ABSTAIN
+from helpers.labels import ABSTAIN, LABELS
 
 
-def measure(labeler: llm.Labeler, texts, y, batch_size: int) -> dict:
+def measure(labeler: llm.Labeler, texts, y, batch_size: int, shots) -> dict:
     labeler.ledger = llm.Ledger()
     if batch_size == 1:
-        out = labeler.generate([llm.role_messages(t) for t in texts])
+        out = labeler.generate([llm.few_shot_messages(t, [(s, LABELS[c]) for s, c in shots]) for t in texts])
         misaligned = 0
     else:
-        out = labeler.generate_batch(texts, batch_size=batch_size)
+        out = labeler.generate_batch(texts, batch_size=batch_size, shots=shots)
         per_batch = out.drop_duplicates("batch")
         misaligned = int(per_batch[["out_of_order", "duplicate", "out_of_range"]].sum().sum())
     label = out["label"].to_numpy()
@@ -45,11 +46,13 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=200)
     args = parser.parse_args()
     helpers.seed_everything()
-    items = llm.clear_items(data.binary(data.load()), "test", args.n, seed=0)
+    movies = data.binary(data.load())
+    shots = llm.chosen_prompt(movies)[0].shots  # the four dev examples notebook 04's shot search chose
+    items = llm.clear_items(movies, "test", args.n, seed=0)
     texts, y = items["text"].tolist(), items["label"].to_numpy()
     conn = llm.connect(timeout=120)
     labeler = llm.Labeler(conn, progress=False)  # no response cache: the seconds are measured
-    rows = [measure(labeler, texts, y, b) for b in (1, 10)]
+    rows = [measure(labeler, texts, y, b, shots) for b in (1, 10)]
     conn.close()
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "llm_batch.json").write_text(json.dumps({"model": conn.model, "runs": rows}, indent=2) + "\n")

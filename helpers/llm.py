@@ -283,13 +283,20 @@ def pick_shots(df: pd.DataFrame, k: int, seed: int = 0, min_strength: float = 2.
     return shots[:k]
 
 
-def batch_messages(texts, labels: tuple[str, ...] = LABELS) -> list[dict]:
-    """The lecture's ``batch_label``: several reviews in one request, numbered, one answer line per review."""
+def batch_messages(texts, labels: tuple[str, ...] = LABELS, shots: tuple[tuple[str, int], ...] = ()) -> list[dict]:
+    """The lecture's ``batch_label``: several reviews in one request, numbered, one answer line per review.
+    ``shots`` (text, label id) become one solved batch, an earlier user/assistant turn."""
     texts = text_list(texts, "texts of one batch")
-    reviews = "\n".join(f"{i}. {' '.join(t.split())}" for i, t in enumerate(texts, 1))
-    return [{"role": "user", "content": (
-        f"Classify the sentiment of each movie review as {' or '.join(labels)}.\n"
-        f"Answer with exactly {len(texts)} lines, one per review, in the form '<number>. <LABEL>'.\n\n{reviews}")}]
+
+    def ask(batch):
+        reviews = "\n".join(f"{i}. {' '.join(t.split())}" for i, t in enumerate(batch, 1))
+        return {"role": "user", "content": (
+            f"Classify the sentiment of each movie review as {' or '.join(labels)}.\n"
+            f"Answer with exactly {len(batch)} lines, one per review, in the form '<number>. <LABEL>'.\n\n{reviews}")}
+
+    solved = [ask([t for t, _ in shots]),
+              {"role": "assistant", "content": "\n".join(f"{i}. {labels[y]}" for i, (_, y) in enumerate(shots, 1))}]
+    return (solved if shots else []) + [ask(texts)]
 
 
 # --- parsing ----------------------------------------------------------------------------------------------------
@@ -512,15 +519,16 @@ class Labeler:
         return out
 
     def generate_batch(self, texts, batch_size: int = 10, labels: tuple[str, ...] = LABELS,
-                       tokens_per_item: int = 6) -> pd.DataFrame:
-        """The lecture's batch prompting: ``batch_size`` texts per chat request (``batch_messages``), the reply
+                       tokens_per_item: int = 6, shots: tuple[tuple[str, int], ...] = ()) -> pd.DataFrame:
+        """The lecture's batch prompting: ``batch_size`` texts per chat request (``batch_messages``, with ``shots``
+        as one solved batch), the reply
         parsed by ``parse_batch_reply``. One row per text: its batch, the label (``ABSTAIN`` where the reply gave
         no single answer for that number), and its batch's reply and counts."""
         texts = text_list(texts, "texts")
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         batches = [texts[i: i + batch_size] for i in range(0, len(texts), batch_size)]
-        out = self._run("chat", [{"messages": batch_messages(b, labels)} for b in batches],
+        out = self._run("chat", [{"messages": batch_messages(b, labels, shots)} for b in batches],
                         tokens_per_item * batch_size + 8, "batch")
         rows = []
         for b, (batch, response) in enumerate(zip(batches, out)):
