@@ -62,6 +62,8 @@ bench: data
 	$(PY) benchmarks/weak_supervision.py
 	$(PY) benchmarks/quality_quantity.py
 	$(PY) benchmarks/llm_labeling.py
+	$(PY) benchmarks/llm_batch.py
+	$(PY) benchmarks/llm_models.py
 	$(PY) benchmarks/noisy_labels.py
 	$(PY) benchmarks/hybrid_pipeline.py
 	$(PY) benchmarks/lecture_mode.py

@@ -116,14 +116,7 @@ def run_active_learning(X_pool, y_pool, X_eval, y_eval, *, strategy: str = "unce
     from modAL.models import ActiveLearner
 
     query = strategy if callable(strategy) else strategies()[choice(strategy, strategies(), "strategy")]
-    choice(start, ("random", "clusters"), "cold start")
-    y_pool = np.asarray(y_pool)
-    if len(X_pool) == 0:
-        raise ValueError("the pool is empty")
-    if len(y_pool) != len(X_pool):
-        raise ValueError(f"{len(X_pool)} pool items but {len(y_pool)} labels")
-    if not 1 <= n_start <= budget <= len(X_pool):
-        raise ValueError(f"need 1 <= n_start <= budget <= pool size ({len(X_pool)}), got {n_start} and {budget}")
+    y_pool = check_protocol(X_pool, y_pool, n_start, budget, start)
     oracle = oracle or (lambda idx: y_pool[idx])
     labeled = list(cold_start(X_pool, n_start, start, seed))
     while len(set(oracle(np.array(labeled)))) < 2:  # a classifier needs both classes to start
@@ -144,6 +137,19 @@ def run_active_learning(X_pool, y_pool, X_eval, y_eval, *, strategy: str = "unce
             unlabeled = np.setdiff1d(unlabeled, chosen)
             rows.append({"labels": len(labeled), "accuracy": learner.score(X_eval, y_eval), "queried": chosen})
     return pd.DataFrame(rows)
+
+
+def check_protocol(X_pool, y_pool, n_start: int, budget: int, start: str) -> np.ndarray:
+    """The checks every active-learning run makes before it starts; returns the pool labels as an array."""
+    choice(start, ("random", "clusters"), "cold start")
+    y_pool = np.asarray(y_pool)
+    if len(X_pool) == 0:
+        raise ValueError("the pool is empty")
+    if len(y_pool) != len(X_pool):
+        raise ValueError(f"{len(X_pool)} pool items but {len(y_pool)} labels")
+    if not 1 <= n_start <= budget <= len(X_pool):
+        raise ValueError(f"need 1 <= n_start <= budget <= pool size ({len(X_pool)}), got {n_start} and {budget}")
+    return y_pool
 
 
 def _indices(result, n: int, pool_size: int) -> np.ndarray:
@@ -271,13 +277,7 @@ def run_baal(X_pool, y_pool, X_eval, y_eval, *, heuristic: str = "bald", budget:
     each round (Baal's ``max_sample``; None: the whole pool) from ``iterations`` MC-dropout passes. Same protocol
     and output as ``run_active_learning`` (accuracy: the mean of the MC passes' probabilities)."""
     query = baal_heuristic(heuristic, batch)
-    y_pool = np.asarray(y_pool)
-    if len(X_pool) == 0:
-        raise ValueError("the pool is empty")
-    if len(y_pool) != len(X_pool):
-        raise ValueError(f"{len(X_pool)} pool items but {len(y_pool)} labels")
-    if not 1 <= n_start <= budget <= len(X_pool):
-        raise ValueError(f"need 1 <= n_start <= budget <= pool size ({len(X_pool)}), got {n_start} and {budget}")
+    y_pool = check_protocol(X_pool, y_pool, n_start, budget, start)
     with quiet_baal():
         return _baal_loop(X_pool, y_pool, X_eval, y_eval, query, heuristic, budget, batch, n_start, start, seed,
                           iterations, candidates, steps)
