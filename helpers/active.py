@@ -198,7 +198,7 @@ def learning_curves(X_pool, y_pool, X_eval, y_eval, setups: dict, *, seeds=range
 # ----------------------------------------------------------------------------------------------- Baal: BALD
 # Baal's side of the comparison: a small torch model whose dropout stays on at prediction time (Baal's
 # MCDropoutModule), so that each forward pass is one sample of the model, and Baal's heuristics rank the pool from
-# those samples. Hidden size, dropout, steps and learning rate were chosen on the dev split (benchmarks/baal_bald.py).
+# those samples. Hidden size, dropout, steps and learning rate were chosen on the dev split (benchmarks/baal_tuning.py).
 BAAL_HEURISTICS = ("bald", "power bald", "random")
 
 
@@ -276,41 +276,35 @@ def run_baal(X_pool, y_pool, X_eval, y_eval, *, heuristic: str = "bald", budget:
     Baal-wrapped MLP is trained each round, and a Baal heuristic ranks ``candidates`` pool items drawn at random
     each round (Baal's ``max_sample``; None: the whole pool) from ``iterations`` MC-dropout passes. Same protocol
     and output as ``run_active_learning`` (accuracy: the mean of the MC passes' probabilities)."""
-    query = baal_heuristic(heuristic, batch)
-    y_pool = check_protocol(X_pool, y_pool, n_start, budget, start)
-    with quiet_baal():
-        return _baal_loop(X_pool, y_pool, X_eval, y_eval, query, heuristic, budget, batch, n_start, start, seed,
-                          iterations, candidates, steps)
-
-
-def _baal_loop(X_pool, y_pool, X_eval, y_eval, query, heuristic, budget, batch, n_start, start, seed, iterations,
-               candidates, steps) -> pd.DataFrame:
     import torch
     from baal.active.dataset import ActiveLearningDataset
 
-    rng = np.random.default_rng(seed)
-    dataset = ActiveLearningDataset(torch.utils.data.TensorDataset(torch.as_tensor(X_pool),
-                                                                   torch.as_tensor(y_pool)))
-    dataset.label(cold_start(X_pool, n_start, start, seed).tolist())  # nothing labeled yet: pool index = row
-    rows, queried = [], np.flatnonzero(dataset.labelled)
-    while True:
-        labeled = np.flatnonzero(dataset.labelled)
-        wrapper = baal_fit(X_pool[labeled], y_pool[labeled], steps=steps, seed=seed + len(labeled))
-        accuracy = float(np.mean(mc_proba(wrapper, X_eval, iterations).mean(axis=-1).argmax(axis=1) == y_eval))
-        rows.append({"labels": len(labeled), "accuracy": accuracy, "queried": queried})
-        if len(labeled) >= budget or dataset.n_unlabelled == 0:
-            return pd.DataFrame(rows)
-        n = min(batch, budget - len(labeled), int(dataset.n_unlabelled))
-        pool = np.flatnonzero(~dataset.labelled)
-        drawn = (np.sort(rng.choice(len(pool), candidates, replace=False)) if candidates and candidates < len(pool)
-                 else np.arange(len(pool)))
-        np.random.seed(seed + len(labeled))  # Baal's Random and stochastic heuristics draw from NumPy's global one
-        probs = (np.full((len(drawn), 2, 1), 0.5) if heuristic == "random"
-                 else mc_proba(wrapper, X_pool[pool[drawn]], iterations))
-        picked = drawn[np.asarray(query.get_ranks(probs)[0])[:n]]  # (not query(probs): Baal 2.1's stochastic
-        # heuristics break there)
-        dataset.label(picked.tolist())  # pool-relative indices, as Baal expects
-        queried = pool[picked]
+    query = baal_heuristic(heuristic, batch)
+    y_pool = check_protocol(X_pool, y_pool, n_start, budget, start)
+    with quiet_baal():
+        rng = np.random.default_rng(seed)
+        dataset = ActiveLearningDataset(torch.utils.data.TensorDataset(torch.as_tensor(X_pool),
+                                                                       torch.as_tensor(y_pool)))
+        dataset.label(cold_start(X_pool, n_start, start, seed).tolist())  # nothing labeled yet: pool index = row
+        rows, queried = [], np.flatnonzero(dataset.labelled)
+        while True:
+            labeled = np.flatnonzero(dataset.labelled)
+            wrapper = baal_fit(X_pool[labeled], y_pool[labeled], steps=steps, seed=seed + len(labeled))
+            accuracy = float(np.mean(mc_proba(wrapper, X_eval, iterations).mean(axis=-1).argmax(axis=1) == y_eval))
+            rows.append({"labels": len(labeled), "accuracy": accuracy, "queried": queried})
+            if len(labeled) >= budget or dataset.n_unlabelled == 0:
+                return pd.DataFrame(rows)
+            n = min(batch, budget - len(labeled), int(dataset.n_unlabelled))
+            pool = np.flatnonzero(~dataset.labelled)
+            drawn = (np.sort(rng.choice(len(pool), candidates, replace=False)) if candidates and candidates < len(pool)
+                     else np.arange(len(pool)))
+            np.random.seed(seed + len(labeled))  # Baal's Random and stochastic heuristics draw from NumPy's global one
+            probs = (np.full((len(drawn), 2, 1), 0.5) if heuristic == "random"
+                     else mc_proba(wrapper, X_pool[pool[drawn]], iterations))
+            picked = drawn[np.asarray(query.get_ranks(probs)[0])[:n]]  # (not query(probs): Baal 2.1's stochastic
+            # heuristics break there)
+            dataset.label(picked.tolist())  # pool-relative indices, as Baal expects
+            queried = pool[picked]
 
 
 # ----------------------------------------------------------------------------------------------- metrics

@@ -521,9 +521,8 @@ class Labeler:
     def generate_batch(self, texts, batch_size: int = 10, labels: tuple[str, ...] = LABELS,
                        tokens_per_item: int = 6, shots: tuple[tuple[str, int], ...] = ()) -> pd.DataFrame:
         """The lecture's batch prompting: ``batch_size`` texts per chat request (``batch_messages``, with ``shots``
-        as one solved batch), the reply
-        parsed by ``parse_batch_reply``. One row per text: its batch, the label (``ABSTAIN`` where the reply gave
-        no single answer for that number), and its batch's reply and counts."""
+        as one solved batch), each reply parsed by ``parse_batch_reply``. One row per text: its batch, the label
+        (``ABSTAIN`` where the reply gave no single answer for that number), and its batch's reply and counts."""
         texts = text_list(texts, "texts")
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
