@@ -9,7 +9,8 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 LAB_ARGS ?=
 NBVAL  := --nbval --nbval-current-env -p tests.nbval_config --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: setup data run lab lecture student test lint unit nbval bench course-files clean
+.PHONY: setup data run lab lecture student test lint unit nbval bench course-files clean \
+        labelstudio-setup labelstudio-start labelstudio-stop
 
 # The environment is rebuilt only when the pins change; pip's wheel cache makes a rebuild fast after the first.
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -20,11 +21,28 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 
 setup: $(VENV)/.installed
 
+# Label Studio (notebook 07) in its own environment: it needs openai<2 and numpy<2.3, which the series cannot have.
+# It listens on 127.0.0.1 only and keeps its database under data/labelstudio/ (README: how to log in).
+LS_VENV ?= .venv-labelstudio
+$(LS_VENV)/.installed: labelstudio/requirements.lock
+	test -x $(LS_VENV)/bin/python || $(PYTHON) -m venv $(LS_VENV)
+	$(LS_VENV)/bin/python -m pip install --disable-pip-version-check -q -r labelstudio/requirements.lock
+	touch $@
+
+labelstudio-setup: $(LS_VENV)/.installed
+
+labelstudio-start: setup labelstudio-setup
+	$(PY) -m helpers.labelstudio start
+
+labelstudio-stop: setup
+	$(PY) -m helpers.labelstudio stop
+
 data: setup
 	$(PY) -m helpers
 
-run: data
-	$(PY) -m jupyter nbconvert --to notebook --execute --output-dir build/executed $(NOTEBOOKS)
+run: data labelstudio-start
+	$(PY) -m jupyter nbconvert --to notebook --execute --output-dir build/executed $(NOTEBOOKS); \
+	    status=$$?; $(PY) -m helpers.labelstudio stop; exit $$status
 	$(PY) -m jupyter nbconvert --to html --output-dir build/html build/executed/*.ipynb
 	@echo "executed notebooks: build/executed/   HTML: build/html/"
 
@@ -38,8 +56,9 @@ lecture: data
 student: data
 	$(PY) -m jupyter lab $(LAB_ARGS) student/
 
-test: data lint
-	$(PY) -m pytest tests notebooks $(NBVAL)
+# Label Studio is started for notebook 07 and its tests, and stopped afterwards whatever the result.
+test: data lint labelstudio-start
+	$(PY) -m pytest tests notebooks $(NBVAL); status=$$?; $(PY) -m helpers.labelstudio stop; exit $$status
 
 lint: setup
 	$(PY) -m ruff check .
@@ -47,8 +66,8 @@ lint: setup
 unit: setup
 	$(PY) -m pytest tests
 
-nbval: data
-	$(PY) -m pytest notebooks $(NBVAL)
+nbval: data labelstudio-start
+	$(PY) -m pytest notebooks $(NBVAL); status=$$?; $(PY) -m helpers.labelstudio stop; exit $$status
 
 # Generated from the notebooks, never edited: the student edition (student/) and the README's figures
 # (docs/figures/). A test checks that both are current.

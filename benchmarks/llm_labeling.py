@@ -159,17 +159,9 @@ def main() -> None:
     out["generate"] = gen
 
     # 5. more classes: shots per class from dev, same scoring
-    dev = full[full["split"] == "dev"]
-
-    def shots_by(classes, k_per, words_n):
-        cls = classes(dev["mean"].to_numpy())
-        short = dev["text"].str.split().str.len().to_numpy() <= 14
-        picks = [dev[(cls == c) & short].sample(k_per, random_state=0) for c in range(words_n)]
-        return tuple((r.text, c) for i in range(k_per) for c in range(words_n) for r in [picks[c].iloc[i]])
-
-    out.update(multiclass(lab, full, shots_by(data.polarity3, 2, 3), data.polarity3,
+    out.update(multiclass(lab, full, llm.class_shots(full, data.polarity3, 2, 3), data.polarity3,
                           (" negative", " neutral", " positive"), "three_class"))
-    out.update(multiclass(lab, full, shots_by(five_point, 1, 5), five_point,
+    out.update(multiclass(lab, full, llm.class_shots(full, five_point, 1, 5), five_point,
                           (" terrible", " bad", " okay", " good", " great"), "five_point"))
     out["three_class_names"] = list(LABELS3)
     conn.close()

@@ -404,3 +404,30 @@ def ex06_dominated(answer, board: pd.DataFrame) -> None:
         a = sorted(extra)[0]
         raise AssertionError(f"Nothing beats {a!r} on both axes: every cheaper strategy is less accurate.")
     _ok(f"dominated: {', '.join(sorted(want)) or 'none'}; the rest form the Pareto front.")
+
+
+def ex07_go_on(go_on, X_pool, y_pool, X_test, y_test, *, budget: int, batch: int = 10, n_start: int = 20,
+               more_rounds: int = 5) -> None:
+    """Notebook 07, exercise 1: is ``more_rounds`` more rounds of labeling worth it? They are run (the same loop:
+    uncertainty sampling from the same start, the same raters answering) and the test gain is measured, with a
+    paired bootstrap interval over the test sentences. Worth it = the interval lies above 0."""
+    from helpers import active, stats
+
+    if go_on not in (True, False):
+        raise AssertionError("Your turn: set go_on to True (label more) or False (stop here).")
+    run = active.run_active_learning(X_pool, y_pool, X_test, y_test, strategy="uncertainty",
+                                     budget=budget + more_rounds * batch, batch=batch, n_start=n_start, seed=0)
+    picked = np.concatenate(run["queried"].to_list())
+    y_pool = np.asarray(y_pool)
+    right = [active.model(seed=0).fit(X_pool[rows], y_pool[rows]).predict(X_test) == y_test
+             for rows in (picked[:budget], picked)]
+    gain, low, high = stats.mean_interval(right[1].astype(float) - right[0])
+    worth = low > 0
+    what = (f"{more_rounds} more rounds ({more_rounds * batch} labels, ${0.30 * more_rounds * batch:.2f}) moved test "
+            f"accuracy by {gain:+.3f} (90% interval {low:+.3f} to {high:+.3f})")
+    if go_on != worth:
+        raise AssertionError(f"Not this time: {what}. " + (
+            "The interval lies above 0: the curve had not flattened yet. Look at its last rounds' slope."
+            if worth else "The interval includes 0: the gain is within noise. A rising curve of one run is not yet "
+                          "evidence; compare its last steps with the round-to-round wiggle."))
+    _ok(f"{what}: {'worth another batch' if worth else 'within noise, so stopping was the right call'}.")

@@ -283,6 +283,18 @@ def pick_shots(df: pd.DataFrame, k: int, seed: int = 0, min_strength: float = 2.
     return shots[:k]
 
 
+def class_shots(table: pd.DataFrame, classes, k_per_class: int, n_classes: int, seed: int = 0,
+                max_words: int = 14) -> tuple[tuple[str, int], ...]:
+    """Solved examples for a labeler with more classes: ``k_per_class`` short dev sentences of each class, where
+    ``classes(mean ratings)`` gives the class ids (``data.polarity3`` for NEGATIVE/NEUTRAL/POSITIVE), interleaved
+    class by class (0, 1, 2, 0, 1, 2, ...). ``table`` is the full table, neutral sentences included."""
+    dev = table[table["split"] == "dev"]
+    cls = classes(dev["mean"].to_numpy())
+    short = dev["text"].str.split().str.len().to_numpy() <= max_words
+    picks = [dev[(cls == c) & short].sample(k_per_class, random_state=seed) for c in range(n_classes)]
+    return tuple((picks[c]["text"].iloc[i], c) for i in range(k_per_class) for c in range(n_classes))
+
+
 def batch_messages(texts, labels: tuple[str, ...] = LABELS, shots: tuple[tuple[str, int], ...] = ()) -> list[dict]:
     """The lecture's ``batch_label``: several reviews in one request, numbered, one answer line per review.
     ``shots`` (text, label id) become one solved batch, an earlier user/assistant turn."""
@@ -564,6 +576,19 @@ def proba_from_logprobs(logp: np.ndarray, bias: float = 0.0) -> np.ndarray:
     """P(positive) from the two label words' logprobs, renormalised over the two words; ``bias`` is a decision
     threshold on the log-odds (fitted on the dev split), so P = 0.5 sits at the fitted threshold."""
     return 1.0 / (1.0 + np.exp(-(logp[:, 1] - logp[:, 0] - bias)))
+
+
+CONTENT_FREE = ("N/A", "", "[MASK]")  # Zhao et al. (2021)'s content-free inputs
+
+
+def content_free_logp(labeler: "Labeler", prompt: ScoringPrompt, inputs=CONTENT_FREE) -> np.ndarray:
+    """Contextual calibration (Zhao et al. 2021), its one measurement: what the prompt's label words get when the
+    review says nothing. Returns log of the label-word probabilities (renormalised over the words) averaged over the
+    content-free ``inputs``; subtract it from an item's logprobs to remove the prompt's own lean. For two words, its
+    log-odds ``cf[1] - cf[0]`` is a ``bias`` for ``proba_from_logprobs``, found without a single label."""
+    logp = labeler.score([prompt(t) for t in text_list(inputs, "inputs")], words=prompt.words)
+    p = np.exp(logp - logp.max(axis=1, keepdims=True))
+    return np.log((p / p.sum(axis=1, keepdims=True)).mean(axis=0))
 
 
 def fit_bias(logp: np.ndarray, y: np.ndarray) -> float:

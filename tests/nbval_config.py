@@ -1,9 +1,13 @@
-"""nbval configuration, loaded with ``-p tests.nbval_config`` by ``make test``: stderr is not compared.
+"""nbval configuration, loaded with ``-p tests.nbval_config`` by ``make test``: stderr is not compared, and notebook 07
+is skipped with a hint when no Label Studio server answers (unless REQUIRE_LABEL_STUDIO=1, as in CI).
 
 What a notebook writes to stderr (progress bars, library warnings) varies between machines and runs and is not a
 result. Everything else, stdout and every rich output but images, is compared after tests/nbval_sanitize.cfg.
 """
 
+import os
+
+import pytest
 from nbval.plugin import IPyNbCell
 
 _compare_outputs = IPyNbCell.compare_outputs
@@ -18,3 +22,16 @@ def compare_outputs(self, test, ref, skip_compare=None):
 
 
 IPyNbCell.compare_outputs = compare_outputs
+
+
+def pytest_collection_modifyitems(config, items):
+    """Notebook 07 needs the Label Studio server `make labelstudio-start` starts (`make test` does)."""
+    needs_server = [item for item in items if item.fspath.basename.startswith("07_")]
+    if not needs_server or os.environ.get("REQUIRE_LABEL_STUDIO") == "1":
+        return
+    from helpers import labelstudio
+
+    if not labelstudio.Client().health():
+        skip = pytest.mark.skip(reason=f"no Label Studio server at {labelstudio.URL}: {labelstudio.START_HINT}")
+        for item in needs_server:
+            item.add_marker(skip)

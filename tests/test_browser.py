@@ -172,3 +172,37 @@ def test_student_edition_stops_at_first_exercise_in_jupyterlab(lab, browser):
     text = page_text(browser)
     screenshot(browser, "Your turn", "browser_01_student")
     assert "Your turn" in text and "within 2 points of it" in text
+
+
+def test_label_studio_shows_the_pre_annotation(browser):
+    """A task imported with a prediction, opened in Label Studio's labeling page: the sentence is there and the
+    predicted choice is ticked. Needs the server `make labelstudio-start` starts (`make test` does)."""
+    from helpers import labelstudio as ls
+
+    client = ls.Client()
+    if not client.health():
+        message = f"no Label Studio server at {ls.URL}: {ls.START_HINT}"
+        if os.environ.get("REQUIRE_LABEL_STUDIO") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    text = "A warm, funny and quietly moving film."
+    project = client.create_project(f"browser test {time.time_ns()}")
+    client.import_tasks(project, [{"data": {"text": text}, "predictions": [
+        {"model_version": "model-1", "score": 0.62, "result": ls.choice_result(1)}]}])
+    client.set_model_version(project, "model-1")
+    task = client.tasks(project)[0]["id"]
+
+    browser.get(f"{ls.URL}/user/login/")
+    WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.NAME, "email"))
+    browser.find_element(By.NAME, "email").send_keys(ls.ACCOUNT["username"])
+    browser.find_element(By.NAME, "password").send_keys(ls.ACCOUNT["password"])
+    browser.find_element(By.CSS_SELECTOR, "form button[type=submit], form input[type=submit]").click()
+    WebDriverWait(browser, 60).until(lambda d: "/user/login" not in d.current_url)
+    browser.get(f"{ls.URL}/projects/{project}/data?task={task}")
+    ticked = ("return [...document.querySelectorAll('input[type=checkbox], input[type=radio]')]"
+              ".filter(e => e.checked).map(e => (e.closest('label') || e.parentElement).textContent.trim())")
+    WebDriverWait(browser, 120, poll_frequency=1).until(
+        lambda d: text in d.find_element(By.TAG_NAME, "body").text and d.execute_script(ticked))
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "browser_07_label_studio.png"))
+    assert any("POSITIVE" in label for label in browser.execute_script(ticked))

@@ -1,0 +1,291 @@
+"""Part 2 in a real annotation tool: Label Studio on loopback, and a small client for the REST calls of notebook 07.
+
+Label Studio runs from its own virtual environment (``.venv-labelstudio``; it needs ``openai<2`` and its SDK
+``numpy<2.3``, which the series' environment cannot have), installed by ``make labelstudio-setup`` from
+``labelstudio/requirements.lock`` and started and stopped by ``make labelstudio-start`` / ``make labelstudio-stop``
+(``python -m helpers.labelstudio start|stop|status``). It listens on 127.0.0.1 only, keeps its database under
+``data/labelstudio/``, and is provisioned with one account and an API token (the ``ACCOUNT`` below; override them with
+``LABEL_STUDIO_USERNAME``, ``LABEL_STUDIO_PASSWORD`` and ``LABEL_STUDIO_USER_TOKEN``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+from helpers.data import DATA_DIR
+from helpers.labels import ABSTAIN, LABELS, confidence
+from helpers.validate import choice, text_list
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = Path(os.environ.get("LABEL_STUDIO_VENV", ROOT / ".venv-labelstudio"))
+HOME = DATA_DIR / "labelstudio"  # database, media, pid and log (git-ignored like all of data/)
+PORT = int(os.environ.get("LABEL_STUDIO_PORT", 8089))
+URL = os.environ.get("LABEL_STUDIO_URL", f"http://127.0.0.1:{PORT}")
+ACCOUNT = {"username": os.environ.get("LABEL_STUDIO_USERNAME", "student@example.com"),
+           "password": os.environ.get("LABEL_STUDIO_PASSWORD", "labeling-course"),
+           "token": os.environ.get("LABEL_STUDIO_USER_TOKEN", "labeling-course-local-token-0000000000")}
+START_HINT = "start it with `make labelstudio-start` (after `make labelstudio-setup`)"
+
+FROM_NAME, TO_NAME = "sentiment", "text"
+LABEL_CONFIG = f"""<View>
+  <Text name="{TO_NAME}" value="$text"/>
+  <Choices name="{FROM_NAME}" toName="{TO_NAME}" choice="single" showInline="true">
+{chr(10).join(f'    <Choice value="{name}"/>' for name in LABELS)}
+  </Choices>
+</View>"""
+
+
+class LabelStudioError(RuntimeError):
+    """A Label Studio call that failed, with what to do about it."""
+
+
+# --- the labels in Label Studio's JSON -----------------------------------------------------------------------------
+
+def choice_result(label: int) -> list[dict]:
+    """The ``result`` of an annotation or prediction that picks one of ``LABELS`` (by label id)."""
+    choice(label, range(len(LABELS)), "label id")
+    return [{"from_name": FROM_NAME, "to_name": TO_NAME, "type": "choices",
+             "value": {"choices": [LABELS[label]]}}]
+
+
+def read_choice(result) -> int:
+    """The label id an annotation's or prediction's ``result`` picks; ``ABSTAIN`` for an empty (skipped) one. A
+    result this project's config cannot have produced is an error, never a guess."""
+    if not isinstance(result, list):
+        raise LabelStudioError(f"malformed result: expected a list of regions, got {type(result).__name__}")
+    picked = [c for r in result if isinstance(r, dict) and r.get("from_name") == FROM_NAME
+              for c in (r.get("value") or {}).get("choices", [])]
+    if not picked:
+        return ABSTAIN
+    if len(picked) > 1 or picked[0] not in LABELS:
+        raise LabelStudioError(f"malformed result: choices {picked}; expected one of {list(LABELS)}")
+    return LABELS.index(picked[0])
+
+
+# --- the client ----------------------------------------------------------------------------------------------------
+
+class Client:
+    """The REST calls notebook 07 makes, on ``httpx``, with token authentication (``Authorization: Token ...``)."""
+
+    def __init__(self, url: str = URL, token: str | None = None, timeout: float = 60.0):
+        self.url = url.rstrip("/")
+        self.http = httpx.Client(base_url=self.url, timeout=timeout,
+                                 headers={"Authorization": f"Token {token or ACCOUNT['token']}"})
+
+    def _call(self, method: str, path: str, **kwargs):
+        try:
+            response = self.http.request(method, path, **kwargs)
+        except httpx.TransportError as e:
+            raise LabelStudioError(f"No Label Studio server answers at {self.url} ({type(e).__name__}): "
+                                   f"{START_HINT}.") from e
+        if response.status_code in (401, 403):
+            raise LabelStudioError(f"The Label Studio server at {self.url} refused the token (HTTP "
+                                   f"{response.status_code}): pass the token of its account (LABEL_STUDIO_USER_TOKEN; "
+                                   "the one `make labelstudio-start` provisioned is the default).")
+        if response.is_error:
+            raise LabelStudioError(f"{method} {path} failed with HTTP {response.status_code}: {response.text[:300]}")
+        try:
+            return response.json() if response.content else None
+        except json.JSONDecodeError as e:
+            raise LabelStudioError(f"{method} {path} answered with something other than JSON: "
+                                   f"{response.text[:200]!r}") from e
+
+    def health(self) -> bool:
+        """True when the server answers its health check."""
+        try:
+            return self.http.get("/health", timeout=5).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    def whoami(self) -> str:
+        """The account the token belongs to (checks the server and the token in one call)."""
+        return self._call("GET", "/api/current-user/whoami")["email"]
+
+    # projects
+    def projects(self) -> dict[int, str]:
+        answer = self._call("GET", "/api/projects", params={"page_size": 1000})
+        return {p["id"]: p["title"] for p in (answer["results"] if isinstance(answer, dict) else answer)}
+
+    def create_project(self, title: str, label_config: str = LABEL_CONFIG) -> int:
+        return self._call("POST", "/api/projects", json={"title": title, "label_config": label_config})["id"]
+
+    def project(self, project: int) -> dict:
+        """The project's settings and counts; an unknown id is an error that lists the projects there are."""
+        try:
+            return self._call("GET", f"/api/projects/{project}")
+        except LabelStudioError as e:
+            if "HTTP 404" not in str(e):
+                raise
+            raise LabelStudioError(f"unknown project {project!r}; the projects on {self.url}: {self.projects()}") \
+                from None
+
+    def set_model_version(self, project: int, version: str) -> None:
+        """Which predictions the labeling page shows as pre-annotations (and the task list sorts by)."""
+        self.project(project)
+        self._call("PATCH", f"/api/projects/{project}", json={"model_version": version})
+
+    # tasks, predictions, annotations
+    def import_tasks(self, project: int, tasks: list[dict]) -> int:
+        """Import tasks (``{"data": {"text": ...}, "predictions": [...]}``); returns how many were created."""
+        tasks = text_list(tasks, "tasks")
+        if not all(isinstance(t, dict) and isinstance(t.get("data"), dict) for t in tasks):
+            raise ValueError("each task must be a dict with a 'data' dict, e.g. {'data': {'text': '...'}}")
+        self.project(project)
+        return self._call("POST", f"/api/projects/{project}/import", json=tasks)["task_count"]
+
+    def import_predictions(self, project: int, predictions: list[dict]) -> int:
+        """Many predictions in one request (``{"task", "result", "score", "model_version"}`` each)."""
+        predictions = text_list(predictions, "predictions")
+        self.project(project)
+        return self._call("POST", f"/api/projects/{project}/import/predictions", json=predictions)["created"]
+
+    def tasks(self, project: int, unlabeled_only: bool = False, order: str | None = None, n: int = 100_000) -> list:
+        """Tasks in Label Studio's own order: ``order`` is a Data Manager column, e.g. ``"tasks:predictions_score"``
+        (lowest score first: the least certain) or ``"-tasks:predictions_score"``."""
+        self.project(project)
+        query = {"filters": {"conjunction": "and", "items": [
+            {"filter": "filter:tasks:total_annotations", "operator": "equal", "type": "Number", "value": 0}]
+            if unlabeled_only else []}, "ordering": [order] if order else []}
+        answer = self._call("GET", "/api/tasks", params={"project": project, "page_size": n, "fields": "all",
+                                                         "query": json.dumps(query)})
+        return answer["tasks"] if isinstance(answer, dict) else answer
+
+    def annotate(self, task: int, label: int, lead_time: float | None = None) -> int:
+        body = {"result": choice_result(label)}
+        if lead_time is not None:
+            body["lead_time"] = lead_time
+        return self._call("POST", f"/api/tasks/{task}/annotations", json=body)["id"]
+
+    def export(self, project: int) -> list[dict]:
+        """Every task with its annotations (Label Studio's JSON export). A malformed export is an error."""
+        self.project(project)
+        tasks = self._call("GET", f"/api/projects/{project}/export",
+                           params={"exportType": "JSON", "download_all_tasks": "true"})
+        if not isinstance(tasks, list) or not all(isinstance(t, dict) and "id" in t and "data" in t for t in tasks):
+            raise LabelStudioError(f"malformed export from {self.url}: expected a list of tasks with 'id' and 'data'")
+        return tasks
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def annotations(export: list[dict]) -> dict[int, int]:
+    """{task id: label id} of the latest non-cancelled annotation of every annotated task in an export."""
+    out = {}
+    for task in export:
+        kept = [a for a in task.get("annotations") or [] if not a.get("was_cancelled")]
+        if kept:
+            label = read_choice(max(kept, key=lambda a: a["id"])["result"])
+            if label != ABSTAIN:
+                out[task["id"]] = label
+    return out
+
+
+def predictions(task_ids, p_positive, version: str, suggestion=None) -> list[dict]:
+    """One prediction per task for ``Client.import_predictions``: its ``score`` is the model's confidence
+    max(p, 1 - p), which Label Studio sorts by (lowest first: the least certain task); its ``result``, the
+    pre-annotation an annotator sees, is ``suggestion`` (label ids) where given, else the model's label."""
+    task_ids, p_positive = np.asarray(task_ids), np.asarray(p_positive, dtype=float)
+    suggestion = (p_positive > 0.5).astype(int) if suggestion is None else np.asarray(suggestion)
+    if not (task_ids.shape == p_positive.shape == suggestion.shape) or task_ids.ndim != 1:
+        raise ValueError(f"one task id, probability and suggestion per task, got shapes {task_ids.shape}, "
+                         f"{p_positive.shape} and {suggestion.shape}")
+    return [{"task": int(t), "score": float(c), "model_version": version, "result": choice_result(int(s))}
+            for t, c, s in zip(task_ids, confidence(p_positive), suggestion)]
+
+
+def wait_for_annotations(client: Client, project: int, task_ids, timeout: float = 1800.0, every: float = 3.0) -> None:
+    """Block until every task in ``task_ids`` has an annotation (a person answering in the browser), at most
+    ``timeout`` seconds; then a clear error that says how many are still open."""
+    wanted, began = {int(t) for t in task_ids}, time.monotonic()
+    while True:
+        open_ = wanted & {t["id"] for t in client.tasks(project, unlabeled_only=True)}
+        if not open_:
+            return
+        if time.monotonic() - began > timeout:
+            raise LabelStudioError(f"{len(open_)} of {len(wanted)} tasks still have no answer after {timeout:.0f} s")
+        time.sleep(every)
+
+
+# --- the server ----------------------------------------------------------------------------------------------------
+
+def server_env() -> dict:
+    """The server's environment: provisioned account and token, loopback only, nothing phoned home. Label Studio
+    also reads unprefixed PORT, HOST, USERNAME and PASSWORD; they are removed so that a shell's own cannot leak in."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PORT", "HOST", "USERNAME", "PASSWORD")}
+    env.update(LABEL_STUDIO_BASE_DATA_DIR=str(HOME), LABEL_STUDIO_USERNAME=ACCOUNT["username"],
+               LABEL_STUDIO_PASSWORD=ACCOUNT["password"], LABEL_STUDIO_USER_TOKEN=ACCOUNT["token"],
+               LABEL_STUDIO_LATEST_VERSION_CHECK="false", COLLECT_ANALYTICS="false", SENTRY_DSN="",
+               FRONTEND_SENTRY_DSN="", LABEL_STUDIO_HOST=f"http://127.0.0.1:{PORT}")
+    return env
+
+
+def _pid() -> int | None:
+    try:
+        pid = int((HOME / "server.pid").read_text())
+        os.kill(pid, 0)
+        return pid
+    except (FileNotFoundError, ValueError, ProcessLookupError):
+        return None
+
+
+def start(wait: float = 300.0) -> None:
+    """Start the server in the background (if it is not running) and wait until it answers, at most ``wait`` s."""
+    exe = VENV / "bin" / "label-studio"
+    if not exe.exists():
+        raise LabelStudioError(f"Label Studio is not installed at {VENV}: run `make labelstudio-setup`.")
+    if Client().health():
+        print(f"Label Studio already answers at {URL}")
+        return
+    HOME.mkdir(parents=True, exist_ok=True)
+    log = open(HOME / "server.log", "ab")
+    proc = subprocess.Popen([str(exe), "start", "--no-browser", "--internal-host", "127.0.0.1", "--port", str(PORT),
+                             "--enable-legacy-api-token"], env=server_env(), stdout=log, stderr=log,
+                            start_new_session=True)
+    (HOME / "server.pid").write_text(str(proc.pid))
+    began = time.monotonic()
+    while time.monotonic() - began < wait:
+        if proc.poll() is not None:
+            raise LabelStudioError(f"Label Studio exited with code {proc.returncode}; see {HOME / 'server.log'}")
+        if Client().health():
+            print(f"Label Studio answers at {URL} after {time.monotonic() - began:.0f} s "
+                  f"(log in as {ACCOUNT['username']} / {ACCOUNT['password']})")
+            return
+        time.sleep(2)
+    stop()
+    raise LabelStudioError(f"Label Studio did not answer within {wait:.0f} s; see {HOME / 'server.log'}")
+
+
+def stop() -> None:
+    """Stop the server started by ``start`` (its whole process group)."""
+    pid = _pid()
+    if pid is None:
+        print("Label Studio is not running (no live pid in data/labelstudio/server.pid)")
+        return
+    os.killpg(pid, signal.SIGTERM)
+    for _ in range(50):
+        if _pid() is None:
+            break
+        time.sleep(0.2)
+    else:
+        os.killpg(pid, signal.SIGKILL)
+    (HOME / "server.pid").unlink(missing_ok=True)
+    print(f"Label Studio (pid {pid}) stopped")
+
+
+if __name__ == "__main__":
+    action = sys.argv[1] if len(sys.argv) > 1 else "status"
+    choice(action, ("start", "stop", "status"), "action")
+    if action == "status":
+        print(f"Label Studio at {URL}: {'answers' if Client().health() else 'not running'}")
+    else:
+        {"start": start, "stop": stop}[action]()
