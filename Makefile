@@ -74,7 +74,7 @@ nbval: data labelstudio-start
 course-files: setup
 	$(PY) scripts/course_files.py
 
-bench: data
+bench: data labelstudio-start
 	$(PY) benchmarks/ceiling.py
 	$(PY) benchmarks/baal_tuning.py
 	$(PY) benchmarks/active_learning.py
@@ -83,9 +83,13 @@ bench: data
 	$(PY) benchmarks/llm_labeling.py
 	$(PY) benchmarks/llm_batch.py
 	$(PY) benchmarks/llm_models.py
+	$(PY) benchmarks/llm_recipe.py
+	$(PY) benchmarks/llm_amazon.py
+	$(PY) benchmarks/llm_lf.py
 	$(PY) benchmarks/noisy_labels.py
 	$(PY) benchmarks/hybrid_pipeline.py
 	$(PY) benchmarks/lecture_mode.py
+	$(PY) -m helpers.labelstudio stop
 
 clean:
 	rm -rf build .pytest_cache

@@ -38,7 +38,7 @@ def compare(X_pool, y_pool, X_eval, y_eval, setups, seeds) -> tuple[dict, dict]:
     for name, setup in setups.items():
         start = time.perf_counter()
         frames.append(active.learning_curves(X_pool, y_pool, X_eval, y_eval, {name: setup}, seeds=seeds,
-                                             progress=False, **PROTOCOL))
+                                             **PROTOCOL))
         seconds[name] = round((time.perf_counter() - start) / len(seeds), 2)
     curves = pd.concat(frames, ignore_index=True)
     table = active.savings(curves).join(active.area_under_curve(curves).rename("mean accuracy (AULC)"))

@@ -24,7 +24,7 @@ def main() -> None:
     test = llm.clear_items(amazon, "test", N_TEST, seed=0)
     y = test["label"].to_numpy()
     conn = llm.connect(timeout=120)
-    lab = llm.Labeler(conn, progress=False)
+    lab = llm.Labeler(conn)
 
     movie_prompt, movie_bias = llm.chosen_prompt(movies)
     search = search_shots(lab, amazon, k=4, candidates=4, n_eval=N_DEV, head="Product review sentiment.\n\n")

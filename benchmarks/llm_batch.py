@@ -51,7 +51,7 @@ def main() -> None:
     items = llm.clear_items(movies, "test", args.n, seed=0)
     texts, y = items["text"].tolist(), items["label"].to_numpy()
     conn = llm.connect(timeout=120)
-    labeler = llm.Labeler(conn, progress=False)  # no response cache: the seconds are measured
+    labeler = llm.Labeler(conn)  # no response cache: the seconds are measured
     rows = [measure(labeler, texts, y, b, shots) for b in (1, 10)]
     conn.close()
     RESULTS.mkdir(exist_ok=True)

@@ -25,7 +25,7 @@ def main() -> None:
                                                    replace=False))
     sample = movies.iloc[rows]
     conn = llm.connect(timeout=120)
-    lab = llm.Labeler(conn, progress=False)
+    lab = llm.Labeler(conn)
     prompt, bias = llm.chosen_prompt(movies)
     p = llm.proba_from_logprobs(lab.score([prompt(t) for t in sample["text"].to_numpy()]), bias)
     conn.close()

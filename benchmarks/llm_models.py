@@ -28,7 +28,7 @@ def connection(slot: str, bundled: str) -> llm.Connection:
 
 
 def evaluate(conn: llm.Connection, df, test) -> dict:
-    labeler = llm.Labeler(conn, progress=False)
+    labeler = llm.Labeler(conn)
     search = search_shots(labeler, df, k=4, candidates=4, n_eval=100)
     best = search.iloc[0]
     labeler.ledger = llm.Ledger()

@@ -47,7 +47,7 @@ def main() -> None:
     full = data.load()
     df = data.binary(full)
     conn = llm.connect(timeout=120)
-    lab = llm.Labeler(conn, progress=False)
+    lab = llm.Labeler(conn)
     id_of = dict(zip(df["text"], df["id"]))
 
     # 1. candidates on dev

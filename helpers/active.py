@@ -169,11 +169,12 @@ def _indices(result, n: int, pool_size: int) -> np.ndarray:
     return idx
 
 
-def learning_curves(X_pool, y_pool, X_eval, y_eval, setups: dict, *, seeds=range(5), progress: bool = True,
+def learning_curves(X_pool, y_pool, X_eval, y_eval, setups: dict, *, seeds=range(5), progress: bool = False,
                     **common) -> pd.DataFrame:
     """Tidy learning curves for several named set-ups over several seeds: columns setup, seed, labels, accuracy.
     Each set-up is a dict of ``run_active_learning`` arguments (modAL), or of ``run_baal`` arguments when it names
-    a Baal ``heuristic``."""
+    a Baal ``heuristic``. ``progress=True`` shows a progress bar (off by default: a saved notebook would show it at
+    0%)."""
     from tqdm.auto import tqdm
 
     if not isinstance(setups, dict) or not setups:

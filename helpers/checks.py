@@ -95,8 +95,8 @@ def ex02_query_strategy(strategy, X_pool, y_pool, X_eval, y_eval, *, seeds=(11, 
     setups = {"yours": dict(strategy=strategy), "random": dict(strategy="random"),
               "uncertainty": dict(strategy="uncertainty")}
     try:
-        curves = active.learning_curves(X_pool, y_pool, X_eval, y_eval, setups, seeds=seeds, progress=False,
-                                        budget=budget, batch=batch)
+        curves = active.learning_curves(X_pool, y_pool, X_eval, y_eval, setups, seeds=seeds, budget=budget,
+                                        batch=batch)
     except (TypeError, ValueError, IndexError) as err:
         raise AssertionError(f"Your strategy failed inside the loop: {err}. It receives the learner (call "
                              "classifier.predict_proba(X_pool)), the unlabeled rows and n_instances, and must "

@@ -148,13 +148,17 @@ class Client:
         self.project(project)
         return self._call("POST", f"/api/projects/{project}/import/predictions", json=predictions)["created"]
 
-    def tasks(self, project: int, unlabeled_only: bool = False, order: str | None = None, n: int = 100_000) -> list:
-        """Tasks in Label Studio's own order: ``order`` is a Data Manager column, e.g. ``"tasks:predictions_score"``
-        (lowest score first: the least certain) or ``"-tasks:predictions_score"``."""
+    def tasks(self, project: int, which: str = "all", order: str | None = None, n: int = 100_000) -> list:
+        """Tasks with their annotations and predictions, in Label Studio's own order. ``which``: "all",
+        "unlabeled" or "labeled" (at least one annotation; how the answers flow back to the model). ``order``: a
+        Data Manager column, e.g. ``"tasks:predictions_score"`` (lowest score first: the least certain) or
+        ``"-tasks:predictions_score"``; ``n``: at most this many."""
+        choice(which, ("all", "unlabeled", "labeled"), "task filter (which)")
         self.project(project)
-        query = {"filters": {"conjunction": "and", "items": [
-            {"filter": "filter:tasks:total_annotations", "operator": "equal", "type": "Number", "value": 0}]
-            if unlabeled_only else []}, "ordering": [order] if order else []}
+        count = {"unlabeled": ("equal", 0), "labeled": ("greater", 0)}.get(which)
+        query = {"filters": {"conjunction": "and", "items": [] if count is None else [
+            {"filter": "filter:tasks:total_annotations", "operator": count[0], "type": "Number", "value": count[1]}]},
+            "ordering": [order] if order else []}
         answer = self._call("GET", "/api/tasks", params={"project": project, "page_size": n, "fields": "all",
                                                          "query": json.dumps(query)})
         return answer["tasks"] if isinstance(answer, dict) else answer
@@ -178,10 +182,11 @@ class Client:
         self.http.close()
 
 
-def annotations(export: list[dict]) -> dict[int, int]:
-    """{task id: label id} of the latest non-cancelled annotation of every annotated task in an export."""
+def annotations(tasks: list[dict]) -> dict[int, int]:
+    """{task id: label id} of the latest non-cancelled annotation of every annotated task, from an export or from
+    ``Client.tasks``."""
     out = {}
-    for task in export:
+    for task in tasks:
         kept = [a for a in task.get("annotations") or [] if not a.get("was_cancelled")]
         if kept:
             label = read_choice(max(kept, key=lambda a: a["id"])["result"])
@@ -208,7 +213,7 @@ def wait_for_annotations(client: Client, project: int, task_ids, timeout: float 
     ``timeout`` seconds; then a clear error that says how many are still open."""
     wanted, began = {int(t) for t in task_ids}, time.monotonic()
     while True:
-        open_ = wanted & {t["id"] for t in client.tasks(project, unlabeled_only=True)}
+        open_ = wanted - {t["id"] for t in client.tasks(project, which="labeled")}
         if not open_:
             return
         if time.monotonic() - began > timeout:

@@ -452,13 +452,14 @@ class Labeler:
     """Sends labeling requests through an ``openai.OpenAI`` client with a bounded pool of threads.
 
     ``price_as`` names the ``PRICES`` row the budget guard uses; ``budget_usd`` caps a run's estimated cost.
-    ``cache=None`` turns the response cache off."""
+    ``cache=None`` turns the response cache off. ``progress=True`` shows a progress bar while it runs (off by
+    default: a saved notebook would show the bar as it was drawn, at 0%; the run's time goes on the ledger)."""
     conn: Connection
     cache: ResponseCache | None = None
     concurrency: int = 1  # one local model serves one request at a time; raise it for a remote API
     budget_usd: float | None = None
     price_as: str = LOCAL_MODEL
-    progress: bool = True
+    progress: bool = False
     ledger: Ledger = field(default_factory=Ledger)
 
     def __post_init__(self):

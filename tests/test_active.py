@@ -80,7 +80,7 @@ def test_uncertainty_queries_the_boundary():
 
 def test_learning_curves_and_metrics():
     setups = {"random": dict(strategy="random"), "uncertainty": dict(strategy="uncertainty")}
-    curves = active.learning_curves(X[:500], y[:500], X[500:], y[500:], setups, seeds=range(3), progress=False,
+    curves = active.learning_curves(X[:500], y[:500], X[500:], y[500:], setups, seeds=range(3),
                                     budget=60, batch=10, n_start=10)
     assert set(curves.columns) == {"setup", "seed", "labels", "accuracy"} and len(curves) == 2 * 3 * 6
     auc = active.area_under_curve(curves)
@@ -121,9 +121,9 @@ def test_unknown_names_are_clear_errors_before_any_run():
     with pytest.raises(ValueError, match="unknown cold start 'magic'"):
         active.run_active_learning(X[:500], y[:500], X, y, start="magic")
     with pytest.raises(ValueError, match="set-up 'b'"):
-        active.learning_curves(X[:500], y[:500], X, y, {"a": {}, "b": {"strategy": "entropie"}}, progress=False)
+        active.learning_curves(X[:500], y[:500], X, y, {"a": {}, "b": {"strategy": "entropie"}})
     with pytest.raises(TypeError, match="non-empty dict"):
-        active.learning_curves(X[:500], y[:500], X, y, ["uncertainty"], progress=False)
+        active.learning_curves(X[:500], y[:500], X, y, ["uncertainty"])
     with pytest.raises(TypeError):
         active.run_active_learning(X[:500], y[:500], X, y, "uncertainty")  # the knobs are keyword-only
 
@@ -182,4 +182,4 @@ def test_baal_bad_input_is_a_clear_error_before_any_training():
     with pytest.raises(ValueError, match="budget"):
         active.run_baal(X[:50], y[:50], X, y, budget=100)
     with pytest.raises(ValueError, match="set-up 'b'"):
-        active.learning_curves(X[:500], y[:500], X, y, {"a": {}, "b": {"heuristic": "batchbald"}}, progress=False)
+        active.learning_curves(X[:500], y[:500], X, y, {"a": {}, "b": {"heuristic": "batchbald"}})

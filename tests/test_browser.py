@@ -178,13 +178,10 @@ def test_label_studio_shows_the_pre_annotation(browser):
     """A task imported with a prediction, opened in Label Studio's labeling page: the sentence is there and the
     predicted choice is ticked. Needs the server `make labelstudio-start` starts (`make test` does)."""
     from helpers import labelstudio as ls
+    from tests.servers import label_studio_or_skip
 
+    label_studio_or_skip()
     client = ls.Client()
-    if not client.health():
-        message = f"no Label Studio server at {ls.URL}: {ls.START_HINT}"
-        if os.environ.get("REQUIRE_LABEL_STUDIO") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
     text = "A warm, funny and quietly moving film."
     project = client.create_project(f"browser test {time.time_ns()}")
     client.import_tasks(project, [{"data": {"text": text}, "predictions": [

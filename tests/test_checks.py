@@ -299,3 +299,13 @@ def test_ex06_allocation(capsys):
         with pytest.raises(AssertionError, match=message):
             checks.ex06_allocation(answer, run, board)
     assert len(calls) == 1  # nothing ran for a bad allocation
+
+
+def test_lecture_claims_every_row_has_a_value_a_verdict_and_a_source():
+    from helpers import results
+
+    claims = results.lecture_claims()
+    assert list(claims.columns) == ["claim", "lecture", "measured", "spread", "verdict", "where"]
+    assert len(claims) >= 12 and claims["claim"].is_unique
+    assert claims["verdict"].str.match(r"^(holds|partly|does not hold|not testable|lower)").all()
+    assert claims.loc[claims["verdict"] != "not testable here", "measured"].str.contains(r"\d").all()

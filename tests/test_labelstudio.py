@@ -4,13 +4,13 @@ The server tests need the server `make labelstudio-start` starts (`make test` do
 with that hint, unless REQUIRE_LABEL_STUDIO=1 (set by .ci/run), which turns the skip into a failure.
 """
 
-import os
 import time
 
 import pytest
 
 from helpers import labelstudio as ls
 from helpers.labels import ABSTAIN, LABELS
+from tests.servers import label_studio_or_skip
 
 
 def test_choice_result_round_trip():
@@ -63,12 +63,8 @@ def test_server_environment_is_loopback_and_clean(monkeypatch):
 
 @pytest.fixture(scope="module")
 def client():
+    label_studio_or_skip()
     c = ls.Client()
-    if not c.health():
-        message = f"no Label Studio server at {ls.URL}: {ls.START_HINT}"
-        if os.environ.get("REQUIRE_LABEL_STUDIO") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
     yield c
     c.close()
 
@@ -106,18 +102,33 @@ def test_the_loop_round_trip(client, project):
              for i, s in enumerate([0.9, 0.55, 0.7])]
     assert client.import_tasks(project, tasks) == 3
     client.set_model_version(project, "m1")
-    order = [t["data"]["row"] for t in client.tasks(project, unlabeled_only=True, order="tasks:predictions_score")]
+    order = [t["data"]["row"] for t in client.tasks(project, which="unlabeled", order="tasks:predictions_score")]
     assert order == [1, 2, 0]  # least certain first, in Label Studio's own order
-    first = client.tasks(project, unlabeled_only=True, order="tasks:predictions_score", n=1)[0]
+    first = client.tasks(project, which="unlabeled", order="tasks:predictions_score", n=1)[0]
     client.annotate(first["id"], 0, lead_time=4.0)
-    left = client.tasks(project, unlabeled_only=True)
+    left = client.tasks(project, which="unlabeled")
     assert first["id"] not in {t["id"] for t in left} and len(left) == 2
     # a new model version's predictions, all in one request, reorder the queue
     new = [{"task": t["id"], "score": 1 - t["data"]["row"] / 10, "model_version": "m2",
             "result": ls.choice_result(1)} for t in left]
     assert client.import_predictions(project, new) == 2
     client.set_model_version(project, "m2")
-    assert [t["data"]["row"] for t in client.tasks(project, unlabeled_only=True, order="tasks:predictions_score")] \
+    assert [t["data"]["row"] for t in client.tasks(project, which="unlabeled", order="tasks:predictions_score")] \
         == [2, 0]
+    assert ls.annotations(client.tasks(project, which="labeled")) == {first["id"]: 0}  # the answer flows back
     export = client.export(project)
     assert len(export) == 3 and ls.annotations(export) == {first["id"]: 0}
+    with pytest.raises(ValueError, match="unknown task filter"):
+        client.tasks(project, which="done")
+
+
+def test_predictions_score_by_confidence_and_suggest_where_told():
+    preds = ls.predictions([7, 8], [0.9, 0.45], "v1", suggestion=[0, 1])
+    assert [p["task"] for p in preds] == [7, 8] and [round(p["score"], 2) for p in preds] == [0.9, 0.55]
+    assert [ls.read_choice(p["result"]) for p in preds] == [0, 1]  # the suggestion, not the model's label
+    assert [ls.read_choice(p["result"]) for p in ls.predictions([7, 8], [0.9, 0.45], "v1")] == [1, 0]
+
+
+def test_predictions_need_one_value_per_task():
+    with pytest.raises(ValueError, match="one task id, probability and suggestion per task"):
+        ls.predictions([1, 2, 3], [0.5, 0.6], "v1")

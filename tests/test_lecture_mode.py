@@ -13,6 +13,7 @@ import pytest
 from nbclient import NotebookClient
 
 from helpers import lecture_mode
+from tests.servers import label_studio_or_skip
 
 ROOT = Path(__file__).resolve().parent.parent
 QUICK_NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb") if "QUICK" in p.read_text())
@@ -38,11 +39,13 @@ def test_lecture_mode_rejects_other_values(monkeypatch):
 
 def test_notebooks_that_take_long_have_a_lecture_mode():
     assert QUICK_NOTEBOOKS == ["02_active_learning.ipynb", "04_llm_labeling.ipynb", "05_noisy_labels.ipynb",
-                               "06_hybrid_pipeline.ipynb"]
+                               "06_hybrid_pipeline.ipynb", "07_label_studio.ipynb"]
 
 
 @pytest.mark.parametrize("name", QUICK_NOTEBOOKS)
 def test_notebook_runs_in_lecture_mode(monkeypatch, name):
+    if name.startswith("07_"):
+        label_studio_or_skip()
     monkeypatch.setenv("LECTURE_MODE", "1")  # the kernel inherits it
     nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
     NotebookClient(nb, timeout=300, kernel_name="python3",

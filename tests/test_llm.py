@@ -62,7 +62,7 @@ class Scripted(ThreadingHTTPServer):
         client = openai.OpenAI(base_url=f"http://127.0.0.1:{self.server_port}/v1", api_key="x",
                                timeout=timeout, max_retries=max_retries)
         cache = llm.ResponseCache(tmp_path) if tmp_path else None
-        return llm.Labeler(llm.Connection(client, "m"), cache=cache, progress=False, **kw)
+        return llm.Labeler(llm.Connection(client, "m"), cache=cache, **kw)
 
 
 @pytest.fixture
@@ -164,7 +164,7 @@ def test_server_down_says_how_to_start(tmp_path):
     lab.shutdown()
     lab.server_close()
     client = openai.OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key="x", timeout=2, max_retries=0)
-    labeler = llm.Labeler(llm.Connection(client, "m"), cache=llm.ResponseCache(tmp_path), progress=False)
+    labeler = llm.Labeler(llm.Connection(client, "m"), cache=llm.ResponseCache(tmp_path))
     with pytest.raises(llm.LLMError, match="No LLM server answers.*OPENAI_BASE_URL"):
         labeler.generate(MSG)
     assert not any(tmp_path.rglob("*"))  # nothing written
@@ -305,7 +305,7 @@ def test_local_server_round_trip(monkeypatch):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     conn = llm.connect()
     try:
-        lab = llm.Labeler(conn, progress=False)
+        lab = llm.Labeler(conn)
         prompt = llm.ScoringPrompt(shots=(("A triumph.", 1), ("Dull and lifeless.", 0)))
         logp = lab.score([prompt("Wonderful, moving and funny."), prompt("A tedious, boring mess.")])
         p = llm.proba_from_logprobs(logp)
@@ -380,3 +380,36 @@ def test_generate_batch_sends_one_request_per_batch(scripted):
     assert out["label"].tolist() == [POSITIVE, NEGATIVE, NEGATIVE, ABSTAIN]  # "3." is outside a batch of 2
     assert out["out_of_range"].tolist() == [0, 0, 1, 1]
     assert "1. a" in llm.batch_messages(["a", "b"])[0]["content"]
+
+
+def test_content_free_logp_is_the_prompts_lean(scripted):
+    """Contextual calibration's measurement: three content-free requests, their label-word probabilities averaged
+    (renormalised over the words) and logged; its log-odds is a threshold found without labels."""
+    server = scripted((200, completion_body({" positive": math.log(0.6), " negative": math.log(0.2)})),
+                      (200, completion_body({" positive": math.log(0.3), " negative": math.log(0.3)})),
+                      (200, completion_body({" positive": math.log(0.45), " negative": math.log(0.05)})))
+    cf = llm.content_free_logp(server.labeler(), llm.ScoringPrompt(()))
+    assert server.hits == 3
+    p_pos = np.mean([0.6 / 0.8, 0.5, 0.45 / 0.5])
+    assert np.allclose(np.exp(cf), [1 - p_pos, p_pos])
+    logp = np.log([[0.2, 0.8]])
+    assert llm.proba_from_logprobs(logp, cf[1] - cf[0])[0] < 0.8  # the lean is taken out
+
+
+def test_content_free_logp_refuses_one_string(scripted):
+    server = scripted((200, completion_body({" positive": -1.0})))
+    with pytest.raises(TypeError, match="not one string"):
+        llm.content_free_logp(server.labeler(), llm.ScoringPrompt(()), inputs="N/A")
+    assert server.hits == 0
+
+
+def test_class_shots_interleave_the_classes():
+    import pandas as pd
+
+    from helpers import data
+
+    table = pd.DataFrame({"split": ["dev"] * 6 + ["test"], "mean": [-2.0, -1.5, 0.2, 0.0, 1.5, 3.0, 2.0],
+                          "text": ["bad", "poor", "fine", "ok", "good", "great", "test only"]})
+    shots = llm.class_shots(table, data.polarity3, 1, 3)
+    assert [c for _, c in shots] == [0, 1, 2]
+    assert all(t != "test only" for t, _ in shots)
