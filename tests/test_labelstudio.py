@@ -108,6 +108,9 @@ def test_the_loop_round_trip(client, project):
     client.annotate(first["id"], 0, lead_time=4.0)
     left = client.tasks(project, which="unlabeled")
     assert first["id"] not in {t["id"] for t in left} and len(left) == 2
+    ls.wait_for_annotations(client, project, [first["id"]], timeout=5)  # answered: returns at once
+    with pytest.raises(ls.LabelStudioError, match="1 of 1 tasks still have no answer"):
+        ls.wait_for_annotations(client, project, [left[0]["id"]], timeout=0.5, every=0.1)
     # a new model version's predictions, all in one request, reorder the queue
     new = [{"task": t["id"], "score": 1 - t["data"]["row"] / 10, "model_version": "m2",
             "result": ls.choice_result(1)} for t in left]
