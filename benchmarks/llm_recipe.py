@@ -28,12 +28,17 @@ def log_odds(logp: np.ndarray) -> np.ndarray:
     return logp[:, 1] - logp[:, 0]
 
 
+def fit_threshold(d: np.ndarray, y: np.ndarray) -> float:
+    """``llm.fit_bias`` for log-odds that are already computed (an ensemble's mean, say)."""
+    return llm.fit_bias(np.column_stack([np.zeros_like(d), d]), y)
+
+
 def out_of_fold_accuracy(d: np.ndarray, y: np.ndarray) -> float:
     """Accuracy of a threshold fitted on one half of the dev items and applied to the other, both ways."""
     half = np.arange(len(y)) % 2 == 0
     right = np.empty(len(y), dtype=bool)
     for fit, use in ((half, ~half), (~half, half)):
-        right[use] = (d[use] > llm.fit_bias(np.column_stack([0 * d[fit], d[fit]]), y[fit])) == y[use]
+        right[use] = (d[use] > fit_threshold(d[fit], y[fit])) == y[use]
     return float(right.mean())
 
 
@@ -97,8 +102,7 @@ def main() -> None:
         r = by_name[name]
         d = np.mean([test_d[m] for m in r["members"]], axis=0)
         bias = {"threshold 0": 0.0, "contextual": r["cf_bias"],
-                "dev-fitted (out of fold)": llm.fit_bias(np.column_stack([0 * dev_d_all[name], dev_d_all[name]]),
-                                                         y_dev)}
+                "dev-fitted (out of fold)": fit_threshold(dev_d_all[name], y_dev)}
         report[name] = {"accuracy": {k: float(((d > b) == y).mean()) for k, b in bias.items()},
                         "accuracy_chosen_rule": float(((d > bias[rule]) == y).mean()),
                         "auroc": float(roc_auc_score(y, d)),
@@ -132,7 +136,7 @@ def main() -> None:
                         test=report, multiclass=multi, multiclass_ids=items["id"].tolist())
     c = report[chosen["config"]]
     print(f"LLM recipe ({len(rows)} configurations on {len(dev)} dev sentences): chosen {chosen['config']} with "
-          f"{rule} threshold -> test accuracy {c['accuracy_chosen_rule']:.3f}, AUROC {c['auroc']:.3f}, "
+          f"threshold rule '{rule}' -> test accuracy {c['accuracy_chosen_rule']:.3f}, AUROC {c['auroc']:.3f}, "
           f"{c['labels_per_s']:.2f} labels/s; " + "; ".join(
               f"{n}: {v['accuracy_chosen_rule']:.3f} / {v['auroc']:.3f} / {v['labels_per_s']:.2f}/s"
               for n, v in report.items() if n != chosen["config"])
