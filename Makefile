@@ -4,7 +4,9 @@
 #   make test   set up, prepare the data, run the linter, the unit tests and nbval on every notebook
 PYTHON ?= python3
 VENV   ?= .venv
-PY     := $(VENV)/bin/python
+# a venv keeps its programs in bin/ on Linux and macOS, in Scripts/ on Windows (Git Bash or MSYS make)
+BIN    := $(if $(filter Windows_NT,$(OS)),Scripts,bin)
+PY     := $(VENV)/$(BIN)/python
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 LAB_ARGS ?=
 NBVAL  := --nbval --nbval-current-env -p tests.nbval_config --nbval-sanitize-with tests/nbval_sanitize.cfg
@@ -16,7 +18,7 @@ NBVAL  := --nbval --nbval-current-env -p tests.nbval_config --nbval-sanitize-wit
 $(VENV)/.installed: requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required (snorkel 0.10); set PYTHON=python3.11")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	CMAKE_BUILD_PARALLEL_LEVEL=2 $(PY) -m pip install --disable-pip-version-check -r requirements.txt -e .
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt -e .
 	touch $@
 
 setup: $(VENV)/.installed
@@ -25,8 +27,8 @@ setup: $(VENV)/.installed
 # It listens on 127.0.0.1 only and keeps its database under data/labelstudio/ (README: how to log in).
 LS_VENV ?= .venv-labelstudio
 $(LS_VENV)/.installed: labelstudio/requirements.lock
-	test -x $(LS_VENV)/bin/python || $(PYTHON) -m venv $(LS_VENV)
-	$(LS_VENV)/bin/python -m pip install --disable-pip-version-check -q -r labelstudio/requirements.lock
+	test -x $(LS_VENV)/$(BIN)/python || $(PYTHON) -m venv $(LS_VENV)
+	$(LS_VENV)/$(BIN)/python -m pip install --disable-pip-version-check -q -r labelstudio/requirements.lock
 	touch $@
 
 labelstudio-setup: $(LS_VENV)/.installed
@@ -63,8 +65,10 @@ test: data lint labelstudio-start
 lint: setup
 	$(PY) -m ruff check .
 
+# The quick tier, for someone changing one helper: no notebook, browser, server, download or real training run
+# (those are marked slow; `make test` runs everything).
 unit: setup
-	$(PY) -m pytest tests
+	$(PY) -m pytest tests -m "not slow"
 
 nbval: data labelstudio-start
 	$(PY) -m pytest notebooks $(NBVAL); status=$$?; $(PY) -m helpers.labelstudio stop; exit $$status

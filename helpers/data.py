@@ -8,13 +8,10 @@ reads the cache. Data card: ``data/README.md``. Taught in notebook 01; used by e
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
 import re
-import subprocess
-import sys
 import tarfile
 import tempfile
 from pathlib import Path
@@ -23,12 +20,11 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
+from helpers.downloads import DATA_DIR, DataError, pip_download, sha256_of, verify_sha256  # noqa: F401
 from helpers.labels import ABSTAIN, LABELS3, draw_raters, vote
 from helpers.seeding import SEED
 from helpers.validate import choice
 
-REPO_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-DATA_DIR = Path(os.environ.get("LABELING_DATA_DIR", REPO_DATA_DIR))  # where the downloads and caches go
 SDIST_NAME = "vaderSentiment-3.3.2.tar.gz"
 INNER_ARCHIVE = "vaderSentiment-3.3.2/additional_resources/hutto_ICWSM_2014.tar.gz"
 
@@ -46,42 +42,7 @@ SPLIT_FRACTIONS = {"train": 0.8, "dev": 0.1, "test": 0.1}
 CACHE_VERSION = 2  # bump when the derived table changes, so stale caches are rebuilt
 
 
-class DataError(RuntimeError):
-    """The data could not be obtained or does not look as documented."""
-
-
 # ----------------------------------------------------------------------------------------------- obtain + verify
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def expected_sha256(name: str = SDIST_NAME) -> str:
-    """The sha256 that ``data/checksums.sha256`` (committed: the one place it is written down) lists for ``name``."""
-    listed = dict(line.split()[::-1] for line in (REPO_DATA_DIR / "checksums.sha256").read_text().splitlines()
-                  if line.strip())
-    return listed[name]
-
-
-def verify_sha256(path: Path, expected: str | None = None) -> Path:
-    """Return ``path`` if its sha256 is ``expected`` (default: the committed one of the sdist); otherwise raise
-    :class:`DataError` (the file is left as is)."""
-    path, expected = Path(path), expected or expected_sha256()
-    if not path.is_file():
-        raise DataError(f"{path} does not exist")
-    actual = sha256_of(path)
-    if actual != expected:
-        raise DataError(
-            f"checksum mismatch for {path}:\n  expected sha256 {expected}\n  got      sha256 {actual}\n"
-            "The file is not the vaderSentiment 3.3.2 source distribution the course was built on. "
-            "Delete it and run `make data` again to download a fresh copy."
-        )
-    return path
-
-
 def fetch_sdist(data_dir: Path | None = None, pip_args: tuple[str, ...] = ()) -> Path:
     """Return the verified vaderSentiment 3.3.2 sdist, downloading it with pip into ``data_dir`` if missing.
 
@@ -89,22 +50,18 @@ def fetch_sdist(data_dir: Path | None = None, pip_args: tuple[str, ...] = ()) ->
     """
     data_dir = Path(data_dir or DATA_DIR)
     target = data_dir / SDIST_NAME
+    fix = ("The file is not the vaderSentiment 3.3.2 source distribution the course was built on. "
+           "Delete it and run `make data` again to download a fresh copy.")
     if target.exists():
-        return verify_sha256(target)
+        return verify_sha256(target, fix=fix)
     data_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=data_dir) as tmp:
-        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
-               "--disable-pip-version-check", "--dest", tmp, "vaderSentiment==3.3.2", *pip_args]
-        done = subprocess.run(cmd, capture_output=True, text=True)
-        downloaded = Path(tmp) / SDIST_NAME
-        if done.returncode != 0 or not downloaded.exists():
-            raise DataError(
-                "pip could not download the vaderSentiment 3.3.2 source distribution (is a package index "
-                f"reachable?). Alternatively put {SDIST_NAME} into {data_dir} by hand.\n"
-                f"pip said:\n{(done.stdout + done.stderr).strip()[-2000:]}"
-            )
-        verify_sha256(downloaded)
-        downloaded.replace(target)
+    with tempfile.TemporaryDirectory(dir=data_dir, prefix=".fetch-") as tmp:
+        try:
+            downloaded = pip_download("vaderSentiment==3.3.2", Path(tmp), "--no-binary", ":all:", *pip_args)
+        except DataError as e:
+            raise DataError(f"{e}\nAlternatively put {SDIST_NAME} into {data_dir} by hand.") from None
+        verify_sha256(downloaded, fix=fix)
+        os.replace(downloaded, target)
     return target
 
 

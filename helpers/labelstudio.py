@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ import numpy as np
 
 from helpers.data import DATA_DIR
 from helpers.labels import ABSTAIN, LABELS, confidence
+from helpers.procs import detached, stop_group, venv_program
 from helpers.validate import choice, text_list
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -245,7 +245,7 @@ def _pid() -> int | None:
 
 def start(wait: float = 300.0) -> None:
     """Start the server in the background (if it is not running) and wait until it answers, at most ``wait`` s."""
-    exe = VENV / "bin" / "label-studio"
+    exe = venv_program(VENV, "label-studio")
     if not exe.exists():
         raise LabelStudioError(f"Label Studio is not installed at {VENV}: run `make labelstudio-setup`.")
     if Client().health():
@@ -255,7 +255,7 @@ def start(wait: float = 300.0) -> None:
     log = open(HOME / "server.log", "ab")
     proc = subprocess.Popen([str(exe), "start", "--no-browser", "--internal-host", "127.0.0.1", "--port", str(PORT),
                              "--enable-legacy-api-token"], env=server_env(), stdout=log, stderr=log,
-                            start_new_session=True)
+                            **detached())
     (HOME / "server.pid").write_text(str(proc.pid))
     began = time.monotonic()
     while time.monotonic() - began < wait:
@@ -276,13 +276,13 @@ def stop() -> None:
     if pid is None:
         print("Label Studio is not running (no live pid in data/labelstudio/server.pid)")
         return
-    os.killpg(pid, signal.SIGTERM)
+    stop_group(pid)
     for _ in range(50):
         if _pid() is None:
             break
         time.sleep(0.2)
     else:
-        os.killpg(pid, signal.SIGKILL)
+        stop_group(pid, force=True)
     (HOME / "server.pid").unlink(missing_ok=True)
     print(f"Label Studio (pid {pid}) stopped")
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from helpers import weak
+from helpers import results, weak
 from helpers.cost import LabelingCost
 from helpers.features import classifier
 from helpers.labels import ABSTAIN, confidence
@@ -201,7 +201,7 @@ def llm_labeler(conn, movies: pd.DataFrame, cache: bool = False, price_as: str |
     model's $0)."""
     from helpers import llm
 
-    prompt, bias = llm.chosen_prompt(movies)
+    prompt, bias = results.chosen_prompt(movies)
 
     def label(texts):
         labeler = llm.Labeler(conn, cache=llm.ResponseCache() if cache else None)

@@ -19,13 +19,24 @@ def benchmark(name: str) -> dict:
     return {**raw, **raw.get("mean", {})}
 
 
+def chosen_prompt(df):
+    """The prompt and decision threshold that ``benchmarks/llm_labeling.py``'s shot search chose on the dev split
+    (its best candidate), rebuilt from the sentence ids it recorded (``df``: the movie table)."""
+    from helpers.llm import ScoringPrompt
+
+    best = benchmark("llm_labeling")["shot_search"][0]
+    by_id = df.set_index("id")
+    shots = tuple((by_id.at[i, "text"], int(by_id.at[i, "label"])) for i in best["shot_ids"])
+    return ScoringPrompt(shots), best["bias"]
+
+
 def lecture_claims():
     """The lecture's quantitative claims against what this series measured (notebook 06's scoreboard): one row per
     claim with the value measured, its spread or interval where the benchmark keeps one, a verdict computed from the
     numbers, and where it was measured. Every figure is read from ``benchmarks/results/``."""
     import pandas as pd
 
-    from helpers.llm import PRICES
+    from helpers.pricing import HUMAN_PRICE, token_cost
 
     al, ws, nl = benchmark("active_learning"), benchmark("weak_supervision"), benchmark("noisy_labels")
     lab, hy, qq = benchmark("llm_labeling"), benchmark("hybrid_pipeline"), benchmark("quality_quantity")
@@ -34,10 +45,9 @@ def lecture_claims():
     led = lab["ledger"]
 
     def usd_per_label(model):
-        p_in, p_out = PRICES[model]
-        return (led["prompt_tokens"] * p_in + led["completion_tokens"] * p_out) / 1e6 / led["requests"]
+        return token_cost(led["prompt_tokens"], led["completion_tokens"], model) / led["requests"]
 
-    human = 0.30
+    human = HUMAN_PRICE
     gpt35, gpt4 = usd_per_label("gpt-3.5-turbo"), usd_per_label("gpt-4")
     q600 = {r["design"]: r for r in qq["summary"] if r["budget"] == 600}
     one, three = q600["1 rater each"], q600["3 raters each"]

