@@ -92,7 +92,7 @@ def main() -> None:
     df = data.binary(full)
     conn = llm.connect(timeout=120)
     lab = llm.Labeler(conn)
-    out = {"model": conn.model, "base_url": conn.base_url if conn.server is None else "local llama-cpp-python"}
+    out = {"model": conn.model, "base_url": conn.base_url if conn.server is None else f"local {conn.identity}"}
 
     # 1. shot search on dev
     search = search_shots(lab, df, k=4, candidates=int(os.environ.get("LLM_BENCH_CANDIDATES", 8)), n_eval=150)

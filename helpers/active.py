@@ -14,7 +14,7 @@ from sklearn.cluster import KMeans
 from sklearn.linear_model import LogisticRegression
 
 from helpers.labels import NEGATIVE, POSITIVE
-from helpers.validate import choice
+from helpers.validate import choice, whole
 
 
 @contextlib.contextmanager
@@ -116,11 +116,15 @@ def run_active_learning(X_pool, y_pool, X_eval, y_eval, *, strategy: str = "unce
     from modAL.models import ActiveLearner
 
     query = strategy if callable(strategy) else strategies()[choice(strategy, strategies(), "strategy")]
-    y_pool = check_protocol(X_pool, y_pool, n_start, budget, start)
+    y_pool = check_protocol(X_pool, y_pool, n_start, budget, start, batch)
     oracle = oracle or (lambda idx: y_pool[idx])
     labeled = list(cold_start(X_pool, n_start, start, seed))
-    while len(set(oracle(np.array(labeled)))) < 2:  # a classifier needs both classes to start
-        labeled.append(int(np.random.default_rng(seed + len(labeled)).integers(len(X_pool))))
+    spare = iter(np.random.default_rng(seed).permutation(np.setdiff1d(np.arange(len(X_pool)), labeled)).tolist())
+    while len(set(oracle(np.array(labeled)).tolist())) < 2:  # a classifier needs both classes to start
+        item = next(spare, None)
+        if item is None:
+            raise ValueError("every pool item got the same label: active learning needs both classes")
+        labeled.append(item)  # one more item, never one already labeled
     with quiet_modal():
         learner = ActiveLearner(estimator=model(seed), query_strategy=query,
                                 X_training=X_pool[labeled], y_training=oracle(np.array(labeled)))
@@ -139,17 +143,25 @@ def run_active_learning(X_pool, y_pool, X_eval, y_eval, *, strategy: str = "unce
     return pd.DataFrame(rows)
 
 
-def check_protocol(X_pool, y_pool, n_start: int, budget: int, start: str) -> np.ndarray:
-    """The checks every active-learning run makes before it starts; returns the pool labels as an array."""
+def check_protocol(X_pool, y_pool, n_start: int, budget: int, start: str, batch: int = 1) -> np.ndarray:
+    """The checks every active-learning run makes before it starts; returns the pool labels as an array of ints.
+    The pool's labels are the binary ids 0 and 1, both present (an ``ABSTAIN`` of -1 or a label name is refused)."""
     choice(start, ("random", "clusters"), "cold start")
+    n_start, budget = whole(n_start, "n_start", 1), whole(budget, "budget", 1)
+    whole(batch, "batch", 1)
     y_pool = np.asarray(y_pool)
     if len(X_pool) == 0:
         raise ValueError("the pool is empty")
     if len(y_pool) != len(X_pool):
         raise ValueError(f"{len(X_pool)} pool items but {len(y_pool)} labels")
-    if not 1 <= n_start <= budget <= len(X_pool):
+    if y_pool.dtype.kind not in "iub" or not np.isin(y_pool, (0, 1)).all():
+        raise ValueError(f"pool labels must be the label ids 0 and 1 (drop ABSTAIN rows first), got values "
+                         f"{sorted(set(y_pool.tolist()), key=str)[:5]}")
+    if len(set(y_pool.tolist())) < 2:
+        raise ValueError("the pool holds one class only: active learning needs both classes")
+    if not n_start <= budget <= len(X_pool):
         raise ValueError(f"need 1 <= n_start <= budget <= pool size ({len(X_pool)}), got {n_start} and {budget}")
-    return y_pool
+    return y_pool.astype(int)
 
 
 def _indices(result, n: int, pool_size: int) -> np.ndarray:
@@ -211,11 +223,16 @@ def quiet_baal():
 
     import structlog
 
+    before = structlog.get_config()
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Converting a tensor with requires_grad=True", category=UserWarning)
-        warnings.filterwarnings("ignore", message="The given NumPy array is not writable", category=UserWarning)
-        yield
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Converting a tensor with requires_grad=True",
+                                    category=UserWarning)
+            warnings.filterwarnings("ignore", message="The given NumPy array is not writable", category=UserWarning)
+            yield
+    finally:
+        structlog.configure(**before)  # the student's own logging is as it was
 
 
 def baal_model(n_features: int = 384, hidden: int = 128, dropout: float = 0.2, seed: int = 0):
@@ -281,7 +298,7 @@ def run_baal(X_pool, y_pool, X_eval, y_eval, *, heuristic: str = "bald", budget:
     from baal.active.dataset import ActiveLearningDataset
 
     query = baal_heuristic(heuristic, batch)
-    y_pool = check_protocol(X_pool, y_pool, n_start, budget, start)
+    y_pool = check_protocol(X_pool, y_pool, n_start, budget, start, batch)
     with quiet_baal():
         rng = np.random.default_rng(seed)
         dataset = ActiveLearningDataset(torch.utils.data.TensorDataset(torch.as_tensor(X_pool),

@@ -18,11 +18,20 @@ def _ok(message: str) -> None:
     print(f"Correct: {message}")
 
 
+def _number(answer, what: str = "a number") -> float:
+    """The answer as a float, or an ``AssertionError`` with a hint (a string, a list or NaN is not an answer)."""
+    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.integer, np.floating)) \
+            or not math.isfinite(answer):
+        raise AssertionError(f"Give {what} (a Python number such as 12.5), not {answer!r}.")
+    return float(answer)
+
+
 def ex01_budget(answer: float, n_items: int, price: float = 0.30, annotators: int = 3) -> None:
     """Notebook 01, exercise 1: the price of ``annotators`` labels per item for ``n_items`` items."""
     expected = cost.LabelingCost(price_per_label=price, annotators_per_item=annotators).dollars(n_items)
     if answer is None:
         raise AssertionError("Your turn: replace None with your answer (a number of dollars).")
+    answer = _number(answer, "the dollars as a number")
     if math.isclose(answer, expected / annotators, rel_tol=1e-6):
         raise AssertionError("That is the price of one label per item: every item gets "
                              f"{annotators} annotators, so multiply by {annotators}.")
@@ -255,8 +264,7 @@ def ex04_cost(answer: float, ledger, n_labels: int, model: str = "gpt-3.5-turbo"
     from helpers.pricing import token_cost
     if answer is None:
         raise AssertionError("Your turn: compute the dollars from the ledger's tokens per label and PRICES.")
-    if not isinstance(answer, (int, float)) or isinstance(answer, bool) or not math.isfinite(answer):
-        raise AssertionError(f"Give the dollars as a number, not {answer!r}.")
+    answer = _number(answer, "the dollars as a number")
     if not getattr(ledger, "requests", 0):
         raise AssertionError("Pass the ledger of the live run (scorer.ledger): this one has recorded no requests.")
     per_label = token_cost(ledger.prompt_tokens, ledger.completion_tokens, model) / ledger.requests
@@ -394,6 +402,8 @@ def ex06_dominated(answer, board: pd.DataFrame) -> None:
     """Notebook 06, exercise 2: the strategies another one beats or equals on both accuracy and dollars."""
     if answer is None:
         raise AssertionError("Your turn: make a list of names from board.index.")
+    if isinstance(answer, str) or not all(isinstance(a, str) for a in answer):
+        raise AssertionError(f"Give a list of strategy names, such as [{board.index[0]!r}], not {answer!r}.")
     acc, usd = board["accuracy"], board["dollars"]
     want = {a for a in board.index for b in board.index
             if b != a and acc[b] >= acc[a] and usd[b] <= usd[a] and (acc[b] > acc[a] or usd[b] < usd[a])}

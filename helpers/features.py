@@ -16,7 +16,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from helpers.data import DATA_DIR
+from helpers.downloads import DATA_DIR, DataError, read_cache, write_atomically
 from helpers.validate import text_list
 
 EMBEDDING_DIM = 384
@@ -62,12 +62,13 @@ def cached_per_text(kind: str, texts, compute, data_dir: Path | None = None) -> 
     texts = text_list(texts)
     path = Path(data_dir or DATA_DIR) / f"{kind}-{texts_key(texts)}.npy"
     if path.exists():
-        return np.load(path)
+        values = read_cache(path, np.load)
+        if len(values) != len(texts):
+            raise DataError(f"The cache file {path} holds {len(values)} rows for {len(texts)} texts; delete it and "
+                            "run again: it is rebuilt.")
+        return values
     values = compute(texts)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.npy")
-    np.save(tmp, values)
-    tmp.replace(path)
+    write_atomically(path, lambda tmp: np.save(tmp, values))
     return values
 
 

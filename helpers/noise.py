@@ -11,7 +11,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from helpers.features import classifier, soft_label_fit, tfidf_classifier
 from helpers.labels import ABSTAIN, draw_raters, vote
-from helpers.validate import choice, text_list
+from helpers.validate import choice, share, text_list
 
 
 # ----------------------------------------------------------------------------------------------- pred_probs
@@ -171,6 +171,7 @@ def compare_remedies(X_train, noisy, flags, relabeled, X_test, y_test, *, smooth
     ``with_mixup=False`` leaves out mixup, the slowest remedy (for the lecture-length run). Label smoothing is the
     lecture's ``label_smoothing``: with K classes the label gets 1 - eps + eps/K and every other class eps/K, so
     eps = 0.1 gives targets 0.95/0.05 for two classes."""
+    smoothing = share(smoothing, "smoothing (eps)", 0.0, 1.0)  # eps > 1 gives targets outside [0, 1]
     noisy, flags, relabeled = np.asarray(noisy), np.asarray(flags, bool), np.asarray(relabeled)
     if not len(noisy) == len(flags) == len(relabeled) == len(X_train):
         raise ValueError(f"need one noisy label, flag and re-label per train item ({len(X_train)}); got "

@@ -18,6 +18,7 @@ from helpers import results, weak
 from helpers.cost import LabelingCost
 from helpers.features import classifier
 from helpers.labels import ABSTAIN, confidence
+from helpers.validate import share, whole
 
 LEDGER_COLUMNS = ["stage", "source", "labels", "removed", "dollars", "human hours", "machine seconds"]
 
@@ -39,11 +40,12 @@ class CostLedger:
         self._add(stage, source, n, removed, dollars, 0.0, seconds)
 
     def _add(self, stage, source, n, removed, dollars, hours, seconds) -> None:
-        if n < 0 or removed < 0 or seconds < 0 or dollars < 0:
-            raise ValueError(f"{stage}: label counts, seconds and dollars are never negative "
+        if not all(np.isfinite(v) and v >= 0 for v in (n, removed, seconds, dollars)):
+            raise ValueError(f"{stage}: label counts, seconds and dollars are finite and never negative "
                              f"(labels {n}, removed {removed}, seconds {seconds}, dollars {dollars})")
-        self.rows.append(dict(zip(LEDGER_COLUMNS, (stage, source, int(n), int(removed), float(dollars), hours,
-                                                   float(seconds)))))
+        row = dict(zip(LEDGER_COLUMNS, (stage, source, int(n), int(removed), float(dollars), hours, float(seconds))))
+        # one row per stage: a stage run again (a re-run cell) replaces its row instead of paying twice
+        self.rows = [r for r in self.rows if r["stage"] != stage] + [row]
 
     def table(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows, columns=LEDGER_COLUMNS)
@@ -94,6 +96,7 @@ def weak_stage(pool: Pool, dev: pd.DataFrame, X_dev: np.ndarray, ledger: CostLed
     Returns the label model's P(positive) for every pool item (0.5 where no LF voted)."""
     if len(dev) != len(X_dev):
         raise ValueError(f"{len(dev)} dev sentences but {len(X_dev)} dev feature rows")
+    min_confidence = share(min_confidence, "min_confidence", 0.5, 1.0)
     start = time.perf_counter()
     both = pd.concat([dev, pool.df], ignore_index=True)
     X_both = np.concatenate([X_dev, pool.X])
@@ -124,6 +127,9 @@ def llm_stage(pool: Pool, rows: np.ndarray, p_llm: np.ndarray, ledger: CostLedge
     rows, p_llm = np.asarray(rows, dtype=int), np.asarray(p_llm, dtype=float)
     if p_llm.shape != rows.shape:
         raise ValueError(f"{len(rows)} items sent to the LLM but {p_llm.shape} scores back")
+    min_confidence = share(min_confidence, "min_confidence", 0.5, 1.0)
+    if not (np.isfinite(p_llm).all() and ((p_llm >= 0) & (p_llm <= 1)).all()):
+        raise ValueError("p_llm must be probabilities in [0, 1] (no NaN)")
     conf = confidence(p_llm)
     keep = conf >= np.maximum(min_confidence, pool.confidence[rows])
     pool.set(rows[keep], (p_llm[keep] > 0.5).astype(int), conf[keep], "llm")
@@ -138,15 +144,18 @@ def active_stage(pool: Pool, ledger: CostLedger, *, budget: int, batch: int = 25
     rows humans labeled."""
     from modAL.uncertainty import uncertainty_sampling
 
-    if budget < 0:
-        raise ValueError(f"budget is a number of human labels, 0 or more; got {budget}")
+    budget, batch = whole(budget, "budget (human labels)", 0), whole(batch, "batch", 1)
     start = time.perf_counter()
     answers = pool.df["single_label"].to_numpy()
     asked = []
     while len(asked) < budget:
         have = pool.labels != ABSTAIN
+        if len(set(pool.labels[have].tolist())) < 2:
+            raise ValueError("the labels so far hold one class only: stage 3 needs a model trained on both")
         model = classifier(seed).fit(pool.X[have], pool.labels[have], sample_weight=pool.confidence[have])
         candidates = np.flatnonzero(pool.source != "human")
+        if len(candidates) == 0:
+            break  # every item has a human label
         picked, _ = uncertainty_sampling(model, pool.X[candidates], n_instances=min(batch, budget - len(asked)))
         pick = candidates[np.sort(picked)]
         pool.set(pick, answers[pick], 1.0, "human")

@@ -30,3 +30,25 @@ def one_text(text, what: str = "text") -> str:
         raise TypeError(f"{what} must be one string, got {type(text).__name__}; for many, call this once per "
                         "item or use the batch function")
     return text
+
+
+def whole(value, what: str, minimum: int = 0) -> int:
+    """``value`` as an int if it is a whole number >= ``minimum`` (a bool, a fraction, NaN or a string is refused)."""
+    import numbers
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"{what} must be a whole number >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def share(value, what: str, low: float = 0.0, high: float = 1.0) -> float:
+    """``value`` as a float if it is a number in [low, high] (a percentage such as 80 for 0.8 is refused)."""
+    import math
+    import numbers
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) \
+            or not low <= value <= high:
+        hint = f" (a share: {value / 100:g}, not {value:g})" if isinstance(value, numbers.Real) and \
+            1 < value <= 100 and high <= 1 else ""
+        raise ValueError(f"{what} must be a number from {low:g} to {high:g}{hint}, got {value!r}")
+    return float(value)

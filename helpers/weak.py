@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.labels import ABSTAIN, NEGATIVE, POSITIVE, check_votes, draw_raters, majority_vote, vote
-from helpers.validate import text_list
+from helpers.validate import text_list, whole
 
 # ----------------------------------------------------------------------------------------------- labeling functions
 # Keyword lists a film critic would write down without looking at the data.
@@ -186,7 +186,7 @@ def lf_accuracies(L: np.ndarray, y) -> np.ndarray:
 # ----------------------------------------------------------------------------------------------- the lecture's math
 def agreement_rates(L: np.ndarray, min_overlap: int = 1) -> dict[tuple[int, int], float]:
     """Agreement of every pair of LFs, measured on the items both label: {(i, j): rate}."""
-    check_votes(L)
+    L = check_votes(L)
     rates = {}
     for i, j in itertools.combinations(range(L.shape[1]), 2):
         both = (L[:, i] != ABSTAIN) & (L[:, j] != ABSTAIN)
@@ -241,10 +241,18 @@ def triplet_accuracy(a_ij: float, a_ik: float, a_jk: float) -> float:
     return (1 + np.sqrt(squared)) / 2
 
 
+MAX_ACCURACY = 0.999  # an accuracy of 1 (an LF never wrong on the items measured) would be an infinite weight
+
+
 def log_odds_weight(alpha):
-    """w = log(alpha / (1 - alpha)): the vote weight of an LF with accuracy alpha."""
+    """w = log(alpha / (1 - alpha)): the vote weight of an LF with accuracy alpha. An accuracy of 1 is capped at
+    :data:`MAX_ACCURACY` (w = 6.9, not infinity); an unknown accuracy (NaN: the LF never fired where it was
+    measured) gives w = 0, no say in the vote."""
     alpha = np.asarray(alpha, dtype=float)
-    return np.log(alpha / (1 - alpha))
+    if ((alpha < 0) | (alpha > 1)).any():
+        raise ValueError(f"accuracies are in [0, 1], got {alpha[(alpha < 0) | (alpha > 1)][:3].tolist()}")
+    capped = np.clip(alpha, 1 - MAX_ACCURACY, MAX_ACCURACY)
+    return np.where(np.isnan(alpha), 0.0, np.log(capped / (1 - capped)))
 
 
 def weighted_vote_proba(L: np.ndarray, weights) -> np.ndarray:
@@ -252,10 +260,13 @@ def weighted_vote_proba(L: np.ndarray, weights) -> np.ndarray:
     and a softmax turns scores into probabilities. Rows where every LF abstains get [0.5, 0.5]."""
     from scipy.special import softmax
 
-    check_votes(L)
+    L = check_votes(L)
     weights = np.asarray(weights, dtype=float)
     if weights.shape != (L.shape[1],):
         raise ValueError(f"need one weight per LF ({L.shape[1]}), got shape {weights.shape}")
+    if not np.isfinite(weights).all():
+        raise ValueError(f"the weights of LFs {np.flatnonzero(~np.isfinite(weights)).tolist()} are not finite "
+                         f"({weights[~np.isfinite(weights)].tolist()}); log_odds_weight caps them")
     scores = np.stack([((L == c) * weights).sum(axis=1) for c in (NEGATIVE, POSITIVE)], axis=1)
     return softmax(scores, axis=1)
 
@@ -325,6 +336,7 @@ def quality_vs_quantity(df: pd.DataFrame, X: np.ndarray, X_test: np.ndarray, y_t
             raise ValueError(f"raters per sentence must be 1..{int(df['n_raters'].min())} or 'all', got {k!r}")
     if weak_labels is not None and len(weak_labels) != len(df):
         raise ValueError(f"weak_labels needs one label per pool sentence ({len(df)}), got {len(weak_labels)}")
+    budgets = [whole(b, "a budget (rater judgements)", 1) for b in np.atleast_1d(np.asarray(budgets, dtype=object))]
 
     def row(budget, design, seed, items, labels):
         kept = labels != ABSTAIN

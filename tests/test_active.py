@@ -152,6 +152,7 @@ def test_labeling_session_with_an_oracle_and_bad_answers():
 
 
 # ----------------------------------------------------------------------------------------------- Baal
+@pytest.mark.slow  # real Baal training runs
 @pytest.mark.parametrize("heuristic", active.BAAL_HEURISTICS)
 def test_baal_runs_the_same_protocol_and_learns(heuristic):
     curve = active.run_baal(X[:500], y[:500], X[500:], y[500:], heuristic=heuristic, budget=50, batch=10,
@@ -183,3 +184,42 @@ def test_baal_bad_input_is_a_clear_error_before_any_training():
         active.run_baal(X[:50], y[:50], X, y, budget=100)
     with pytest.raises(ValueError, match="set-up 'b'"):
         active.learning_curves(X[:500], y[:500], X, y, {"a": {}, "b": {"heuristic": "batchbald"}})
+
+
+@pytest.mark.parametrize("labels, message", [
+    (np.zeros(60, int), "one class only"),  # never returned before: the start loop drew forever
+    (np.where(np.arange(60) % 3, 1, -1), "label ids 0 and 1"),  # ABSTAIN rows ran silently
+    (np.where(np.arange(60) % 2, "POSITIVE", "NEGATIVE"), "label ids 0 and 1"),  # names scored 0.0
+])
+def test_a_pool_active_learning_cannot_learn_from_is_refused(labels, message):
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match=message):
+        active.run_active_learning(rng.normal(size=(60, 4)), labels, rng.normal(size=(5, 4)), np.ones(5, int),
+                                   budget=30)
+
+
+@pytest.mark.parametrize("kwargs, message", [({"batch": 0}, "batch must be a whole number >= 1, got 0"),
+                                             ({"budget": 30.5}, "budget must be a whole number >= 1, got 30.5")])
+def test_sizes_are_checked_before_anything_runs(kwargs, message):
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match=message):
+        active.run_active_learning(rng.normal(size=(60, 4)), np.arange(60) % 2, rng.normal(size=(5, 4)),
+                                   np.ones(5, int), **{"budget": 30, **kwargs})
+
+
+def test_a_one_class_start_draws_new_items_only():
+    rng = np.random.default_rng(0)
+    y = (np.arange(60) < 3).astype(int)  # three positives: a random start of 2 is almost always one class
+    curve = active.run_active_learning(rng.normal(size=(60, 4)), y, rng.normal(size=(5, 4)), np.ones(5, int),
+                                       n_start=2, budget=10, batch=4, seed=1)
+    start = curve["queried"].iloc[0]
+    assert len(set(start.tolist())) == len(start) and len(set(y[start].tolist())) == 2
+
+
+def test_quiet_baal_leaves_the_students_logging_as_it_was():
+    import structlog
+
+    before = structlog.get_config()["wrapper_class"]
+    with active.quiet_baal():
+        assert structlog.get_config()["wrapper_class"] is not before
+    assert structlog.get_config()["wrapper_class"] is before

@@ -20,12 +20,18 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tests.servers import find_browser
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "build" / "artifacts"
-CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
+pytestmark = pytest.mark.slow  # JupyterLab, Chromium and a kernel per test
 
-if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-    message = "needs Debian's chromium and chromium-driver: apt-get install chromium chromium-driver"
+
+CHROMIUM, CHROMEDRIVER = find_browser()  # tests/servers.py
+
+if not (CHROMIUM and CHROMEDRIVER and CHROMIUM.exists() and CHROMEDRIVER.exists()):
+    message = ("needs Chromium and ChromeDriver (Debian: apt-get install chromium chromium-driver; elsewhere set "
+               "CHROMIUM and CHROMEDRIVER to their paths)")
     if os.environ.get("REQUIRE_BROWSER") == "1":
         raise RuntimeError(message)
     pytest.skip(message, allow_module_level=True)

@@ -309,3 +309,16 @@ def test_lecture_claims_every_row_has_a_value_a_verdict_and_a_source():
     assert len(claims) >= 12 and claims["claim"].is_unique
     assert claims["verdict"].str.match(r"^(holds|partly|does not hold|not testable|lower)").all()
     assert claims.loc[claims["verdict"] != "not testable here", "measured"].str.contains(r"\d").all()
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: checks.ex01_budget("9544.5", n_items=10_605), r"Give the dollars as a number .* not '9544\.5'"),
+    (lambda: checks.ex01_budget(float("nan"), n_items=10_605), r"Give the dollars as a number"),
+    (lambda: checks.ex04_cost(1.0, __import__("helpers").llm.Ledger(), 10_000), r"has recorded no requests"),
+    (lambda: checks.ex06_dominated("all human", pd.DataFrame({"accuracy": [0.7], "dollars": [1.0]},
+                                                              index=["all human"])),
+     r"Give a list of strategy names, such as \['all human'\], not 'all human'"),
+])
+def test_a_wrong_type_gets_a_hint_not_a_traceback(call, message):
+    with pytest.raises(AssertionError, match=message):
+        call()

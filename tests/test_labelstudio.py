@@ -74,20 +74,24 @@ def project(client):
     return client.create_project(f"test {time.time_ns()}")
 
 
+@pytest.mark.slow  # the real Label Studio server
 def test_whoami_is_the_provisioned_account(client):
     assert client.whoami() == ls.ACCOUNT["username"]
 
 
+@pytest.mark.slow  # the real Label Studio server
 def test_a_wrong_token_is_refused_clearly(client):
     with pytest.raises(ls.LabelStudioError, match="refused the token"):
         ls.Client(token="not-the-token").whoami()
 
 
+@pytest.mark.slow  # the real Label Studio server
 def test_an_unknown_project_lists_the_known_ones(client, project):
     with pytest.raises(ls.LabelStudioError, match=rf"unknown project 987654.*{project}"):
         client.tasks(987654)
 
 
+@pytest.mark.slow  # the real Label Studio server
 def test_bad_tasks_are_refused_before_anything_is_sent(client, project):
     with pytest.raises(TypeError, match="not one string"):
         client.import_tasks(project, "a review")
@@ -96,6 +100,7 @@ def test_bad_tasks_are_refused_before_anything_is_sent(client, project):
     assert client.tasks(project) == []
 
 
+@pytest.mark.slow  # the real Label Studio server
 def test_the_loop_round_trip(client, project):
     tasks = [{"data": {"text": f"review {i}", "row": i},
               "predictions": [{"model_version": "m1", "score": s, "result": ls.choice_result(i % 2)}]}

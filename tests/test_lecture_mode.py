@@ -42,6 +42,7 @@ def test_notebooks_that_take_long_have_a_lecture_mode():
                                "06_hybrid_pipeline.ipynb", "07_label_studio.ipynb"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", QUICK_NOTEBOOKS)
 def test_notebook_runs_in_lecture_mode(monkeypatch, name):
     if name.startswith("07_"):

@@ -290,9 +290,9 @@ def test_cache_key_of_the_bundled_model_survives_a_new_port():
 
     def conn(port):
         client = openai.OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key="x")
-        return llm.Connection(client, "local", SimpleNamespace(model_path=Path("/m/SmolLM2.gguf")))
+        return llm.Connection(client, "local", SimpleNamespace(model_path=Path("/m/SmolLM2.gguf"), threads=1))
 
-    assert conn(1111).identity == conn(2222).identity == "local:llama.cpp:SmolLM2.gguf"
+    assert conn(1111).identity == conn(2222).identity == "local:llama.cpp:SmolLM2.gguf:threads=1"
     remote = llm.Connection(openai.OpenAI(base_url="http://127.0.0.1:3333/v1", api_key="x"), "m")
     assert remote.identity == "http://127.0.0.1:3333/v1/"
 

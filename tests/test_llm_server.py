@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from helpers import data, llm, procs, results
+from helpers import data, llm, results
 
 KERNEL = r"""
 import sys, time
@@ -134,35 +134,6 @@ def test_a_bad_thread_setting_is_refused_before_anything_starts(monkeypatch):
         llm.LocalServer(model_path="unused.gguf", threads=0.5)
 
 
-def test_cpu_count_without_the_linux_only_calls(monkeypatch):
-    monkeypatch.delattr(os, "process_cpu_count", raising=False)
-    monkeypatch.delattr(os, "sched_getaffinity", raising=False)  # as on macOS and Windows
-    monkeypatch.setattr(os, "cpu_count", lambda: 6)
-    assert procs.usable_cpus() == 6
-    monkeypatch.setattr(os, "cpu_count", lambda: None)
-    assert procs.usable_cpus() == 1
-
-
-def test_detached_children_without_posix_sessions(monkeypatch):
-    if hasattr(os, "setsid"):
-        assert procs.detached() == {"start_new_session": True}
-    monkeypatch.delattr(os, "setsid", raising=False)  # as on Windows
-    monkeypatch.setattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0x200, raising=False)
-    assert procs.detached() == {"creationflags": 0x200}
-
-
-def test_stopping_a_group_without_killpg_uses_taskkill(monkeypatch):
-    calls = []
-    monkeypatch.delattr(os, "killpg", raising=False)  # as on Windows
-    monkeypatch.setattr(subprocess, "run", lambda cmd, **kw: calls.append(cmd))
-    procs.stop_group(4242, force=True)
-    assert calls == [["taskkill", "/PID", "4242", "/T", "/F"]]
-
-
-def test_venv_programs_in_either_layout(tmp_path):
-    (tmp_path / "win" / "Scripts").mkdir(parents=True)
-    (tmp_path / "win" / "Scripts" / "label-studio.exe").touch()
-    (tmp_path / "posix" / "bin").mkdir(parents=True)
-    (tmp_path / "posix" / "bin" / "label-studio").touch()
-    assert procs.venv_program(tmp_path / "win", "label-studio") == tmp_path / "win" / "Scripts" / "label-studio.exe"
-    assert procs.venv_program(tmp_path / "posix", "label-studio") == tmp_path / "posix" / "bin" / "label-studio"
+def test_the_default_set_up_is_the_one_the_benchmark_chose():
+    chosen = results.benchmark("llm_threads")["chosen"]
+    assert (llm.DEFAULT_THREADS, llm.DEFAULT_SERVERS) == (chosen["threads"], chosen["servers"])

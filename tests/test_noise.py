@@ -111,3 +111,10 @@ def test_mixup_is_reproducible_without_global_seeding():
     np.random.seed(2)
     assert np.array_equal(first, noise.fit_mixup(X, y, epochs=2, seed=3)(X))
     assert torch.get_num_threads() == threads  # restored after training on one thread
+
+
+@pytest.mark.parametrize("eps", [1.5, -0.1, float("nan")])
+def test_label_smoothing_outside_0_1_is_refused(eps):
+    with pytest.raises(ValueError, match=r"smoothing \(eps\) must be a number from 0 to 1"):
+        noise.compare_remedies(np.zeros((4, 2)), [0, 1, 0, 1], [False] * 4, [0, 1, 0, 1], np.zeros((2, 2)), [0, 1],
+                               smoothing=eps)

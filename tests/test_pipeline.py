@@ -65,10 +65,38 @@ def test_active_stage_asks_one_rater_and_never_twice():
     asked = pl.active_stage(pool, led, budget=12, batch=5)
     assert len(set(asked)) == 12 and led.human_labels == 12
     assert (pool.labels[asked] == pool.df["single_label"].to_numpy()[asked]).all()
-    assert led.table()["machine seconds"].iloc[0] > 0  # measured, not a placeholder
-    with pytest.raises(ValueError, match="0 or more"):
+    with pytest.raises(ValueError, match=r"budget \(human labels\) must be a whole number >= 0, got -1"):
         pl.active_stage(pool, led, budget=-1)
     assert len(pl.active_stage(pool, led, budget=0)) == 0  # all the budget spent elsewhere
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"budget": 10, "batch": 0}, r"batch must be a whole number >= 1, got 0"),  # looped forever before
+    ({"budget": 2.5}, r"budget \(human labels\) must be a whole number >= 0, got 2\.5"),
+])
+def test_active_stage_refuses_sizes_that_cannot_end(kwargs, message):
+    pool = make_pool(40)
+    pool.set(np.arange(10), np.arange(10) % 2, 0.9, "weak")
+    with pytest.raises(ValueError, match=message):
+        pl.active_stage(pool, pl.CostLedger(), **kwargs)
+
+
+def test_a_stage_run_twice_is_paid_once():
+    """A re-run cell: weak_stage twice used to put the $60 of dev labels on the ledger twice."""
+    led = pl.CostLedger()
+    led.human("dev labels (LF checks, dev-model LF)", 200)
+    led.human("dev labels (LF checks, dev-model LF)", 200)
+    led.machine("2 LLM", "llm", 25, 1.0)
+    led.machine("2 LLM", "llm", 26, 1.0)
+    assert led.dollars == 60 and led.table()["labels"].tolist() == [200, 26]
+
+
+@pytest.mark.parametrize("min_confidence", [80, 0.3, float("nan")])
+def test_llm_stage_refuses_a_percentage_or_a_threshold_below_a_coin(min_confidence):
+    pool = make_pool(10)
+    with pytest.raises(ValueError, match="min_confidence must be a number from 0.5 to 1"):
+        pl.llm_stage(pool, np.arange(3), np.array([0.9, 0.1, 0.5]), pl.CostLedger(), min_confidence=min_confidence,
+                     seconds=1.0)
 
 
 @pytest.fixture(scope="module")

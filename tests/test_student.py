@@ -40,6 +40,7 @@ def test_student_notebook_has_no_solutions_or_outputs(name):
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in STUDENT.glob("*.ipynb")))
+@pytest.mark.slow  # executes each student notebook
 def test_blank_answers_fail_helpfully(monkeypatch, name):
     """A student who runs the whole notebook without answering: every check says "Your turn", nothing else fails.
 

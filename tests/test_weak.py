@@ -185,3 +185,24 @@ def test_quality_vs_quantity_bad_input():
         weak.quality_vs_quantity(df, X, X, [1, 1, 1, 1], raters=(1,), weak_labels=[1, 1])
     with pytest.raises(ValueError, match="non-empty pool"):
         weak.quality_vs_quantity(df.iloc[:0], X[:0], X, [1, 1, 1, 1])
+
+
+def test_an_lf_that_is_never_wrong_or_never_measured_does_not_turn_every_row_nan():
+    """Two always-agreeing LFs made the solver's clamp give alpha = 1, an infinite weight, and every row NaN."""
+    w = weak.log_odds_weight([1.0, float("nan"), 0.75])
+    assert np.isfinite(w).all() and w[1] == 0 and w[0] == pytest.approx(np.log(999))
+    proba = weak.weighted_vote_proba([[1, 1, -1], [0, -1, 0], [-1, -1, -1]], w)  # a list, as a student passes it
+    assert np.isfinite(proba).all() and (proba[:, 1] > 0.5).tolist() == [True, False, False]
+    with pytest.raises(ValueError, match=r"the weights of LFs \[0\] are not finite"):
+        weak.weighted_vote_proba([[1, 1]], [np.inf, 1.0])
+
+
+def test_agreement_rates_take_a_list():
+    assert weak.agreement_rates([[1, 1, 0], [0, 0, 0], [-1, 1, 1]]) == {(0, 1): 1.0, (0, 2): 0.5, (1, 2): 2 / 3}
+
+
+@pytest.mark.parametrize("budgets", [(-10,), (0,), (2.5,), ("600",)])
+def test_quality_vs_quantity_refuses_a_budget_that_buys_nothing(budgets):
+    df = pd.DataFrame({"label": [0, 1], "n_raters": [3, 3], "ratings": [[1, 1, 1], [-1, -1, -1]]})
+    with pytest.raises(ValueError, match="a budget \\(rater judgements\\) must be a whole number >= 1"):
+        weak.quality_vs_quantity(df, np.zeros((2, 2)), np.zeros((1, 2)), [0], budgets=budgets, raters=(1, 3))

@@ -33,10 +33,11 @@ CHARS_PER_TOKEN = 4  # the usual rule of thumb for English, used only to estimat
 
 
 class ResponseCache:
-    """Responses on disk, keyed by (endpoint or local model, model name, request parameters); written atomically."""
+    """Responses on disk, keyed by (endpoint or local model, model name, request parameters); written atomically.
+    The folder: ``directory``, else ``LABELING_LLM_CACHE`` (read when the cache is made), else ``data/llm-cache``."""
 
     def __init__(self, directory: Path | str | None = None):
-        self.dir = Path(directory) if directory else DATA_DIR / "llm-cache"
+        self.dir = Path(directory or os.environ.get("LABELING_LLM_CACHE") or DATA_DIR / "llm-cache")
 
     def key(self, source: str, endpoint: str, params: dict) -> str:
         """``source``: ``Connection.identity``, the endpoint or the bundled model's file."""

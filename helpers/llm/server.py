@@ -34,11 +34,13 @@ import openai
 from helpers.downloads import BUNDLED, DataError, bundled_file
 from helpers.llm.errors import LLMError
 from helpers.pricing import LOCAL_MODEL
-from helpers.procs import detached
+from helpers.procs import detached, usable_cpus
 
 LOCAL_MODELS = tuple(BUNDLED)  # ("smollm2", "gemma3")
-# Two servers of one llama.cpp thread each: on the 2-core machines the series is built on, that labels fastest of
-# 1 or 2 threads times 1 or 2 servers (benchmarks/llm_threads.py). Settings: connect(threads=..., servers=...) or
+# Two servers of one llama.cpp thread each (at most one server per usable CPU). On the 2-core machines the series
+# is built on, that ties with one two-thread server on a quiet machine (3.3-3.8 against 3.6-4.0 labels/s), and with
+# the other core busy it keeps 3.1 labels/s where the two-thread server falls to 0.4: llama.cpp's threads wait for
+# each other by spinning (benchmarks/llm_threads.py). Settings: connect(threads=..., servers=...) or
 # LABELING_LLM_THREADS / LABELING_LLM_SERVERS.
 DEFAULT_THREADS, DEFAULT_SERVERS = 1, 2
 ENGINE = "llama.cpp"  # part of the response-cache key: another engine's replies are not reused
@@ -46,7 +48,7 @@ ENGINE = "llama.cpp"  # part of the response-cache key: another engine's replies
 
 def setting(name: str) -> int:
     """``LABELING_LLM_THREADS`` or ``LABELING_LLM_SERVERS`` if set, else the default; read when a server starts."""
-    default = {"THREADS": DEFAULT_THREADS, "SERVERS": DEFAULT_SERVERS}[name]
+    default = {"THREADS": DEFAULT_THREADS, "SERVERS": min(DEFAULT_SERVERS, usable_cpus())}[name]
     value = os.environ.get(f"LABELING_LLM_{name}", str(default))
     if not value.isdigit() or int(value) < 1:
         raise LLMError(f"LABELING_LLM_{name} must be a whole number >= 1, got {value!r}")
@@ -206,8 +208,11 @@ class Connection:
     @property
     def identity(self) -> str:
         """What a cached response is keyed by: the endpoint, or for a bundled model (whose port changes from run to
-        run) the engine and the model file it serves (every one of its servers gives the same replies)."""
-        return f"local:{ENGINE}:{self.server.model_path.name}" if self.server is not None else self.base_url
+        run) the engine, the model file and the threads per server: replies do not depend on the number of servers
+        or on what ran before, but a long generation can change with the thread count."""
+        if self.server is None:
+            return self.base_url
+        return f"local:{ENGINE}:{self.server.model_path.name}:threads={self.server.threads}"
 
     def route(self, i: int) -> tuple[openai.OpenAI, LocalServer | None]:
         """The client (and bundled server) for the ``i``-th request of a run: fixed by position, never by which

@@ -1,0 +1,42 @@
+"""The committed outputs nbval compares hold nothing that depends on timing: a cell that measures time live prints
+its times only in the form the sanitize file replaces ("took 1.2 s"), and no sentence built on them ("four in flight
+are faster than one" flipped with machine load and turned CI red)."""
+
+import configparser
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LIVE_TIMING = re.compile(r"perf_counter|time\.time\(|\.seconds\b|elapsed")
+TIMING_TEXT = re.compile(r"\b(faster|slower|quicker)\b|\d(\.\d+)? ?(s|sec|seconds|ms|labels/s)\b", re.IGNORECASE)
+
+
+def sanitize(text: str) -> str:
+    cfg = configparser.ConfigParser(interpolation=None)
+    cfg.read(ROOT / "tests" / "nbval_sanitize.cfg")
+    for section in cfg.sections():
+        text = re.sub(cfg[section]["regex"], cfg[section]["replace"], text)
+    return text
+
+
+def printed(cell) -> str:
+    return "".join(o.get("text", "") if o.get("output_type") == "stream" else
+                   "".join(o.get("data", {}).get("text/plain", "")) for o in cell.get("outputs", []))
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb")))
+def test_cells_that_time_something_print_only_sanitized_times(name):
+    nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
+    offenders = [(i, line) for i, cell in enumerate(nb.cells)
+                 if cell.cell_type == "code" and LIVE_TIMING.search(cell.source)
+                 and "nbval-ignore-output" not in cell.metadata.get("tags", [])
+                 for line in sanitize(printed(cell)).splitlines() if TIMING_TEXT.search(line)]
+    assert offenders == [], f"timing-dependent text compared by nbval in {name}: {offenders[:3]}"
+
+
+def test_the_check_catches_the_sentence_that_turned_ci_red():
+    assert TIMING_TEXT.search(sanitize("four in flight are no faster than one against the bundled server"))
+    assert not TIMING_TEXT.search(sanitize("4 in flight: 6 labels took 4.82 s"))
