@@ -4,17 +4,14 @@ Run: .venv/bin/python benchmarks/ceiling.py   (after `make data`). Prints one su
 The later notebooks compare every cheaper labeling strategy against this number.
 """
 
-import json
 import time
-from pathlib import Path
 
 import numpy as np
+from common import write_json
 from sklearn.model_selection import cross_val_score
 
 import helpers
 from helpers import features
-
-OUT = Path(__file__).resolve().parent / "results" / "ceiling.json"
 
 
 def main() -> None:
@@ -37,12 +34,11 @@ def main() -> None:
     result["tfidf_cv5_accuracy"] = round(float(cross_val_score(tfidf_model, df["text"], y, cv=5).mean()), 4)
     # the consensus labels are themselves a vote: how often does a single real rater match them on test?
     result["single_rater_accuracy"] = round(float(np.mean(df["single_label"][test] == y[test])), 4)
-    OUT.parent.mkdir(exist_ok=True)
-    OUT.write_text(json.dumps(result, indent=2) + "\n")
+    path = write_json("ceiling", result)
     print(f"ceiling: MiniLM+LR {result['minilm_accuracy']:.3f} (5-fold CV {result['minilm_cv5_accuracy']:.3f}), "
           f"TF-IDF+LR {result['tfidf_accuracy']:.3f} (CV {result['tfidf_cv5_accuracy']:.3f}) "
           f"on {result['n_test']} test sentences with {result['n_train']} train labels "
-          f"(one real rater: {result['single_rater_accuracy']:.3f}) -> {OUT.relative_to(Path.cwd())}")
+          f"(one real rater: {result['single_rater_accuracy']:.3f}) -> {path}")
 
 
 if __name__ == "__main__":

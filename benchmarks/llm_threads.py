@@ -1,11 +1,12 @@
 """Threads and servers for the bundled LLM (issue: runs on a student's laptop): labels per second of the series'
-recipe with 1 and 2 llama.cpp threads per server, and 1 and 2 servers, on this machine; and that the labels do not
-change with either (the bundled server's replies do not depend on timing, threads or what ran before); and the two
+recipe with 1 and 2 llama.cpp threads per server, and 1 and 2 servers, on this machine; that the scores do not change
+with either (the same log-probabilities to the last bit: they do not depend on timing, threads, servers or what ran
+before; a long generation can change with the thread count, so the response cache is keyed by it); and the two
 fastest set-ups again with the other core kept busy, as on a shared CI machine or a student's laptop.
 
 The recipe is `benchmarks/llm_models.py`'s for SmolLM2-135M: its four dev-chosen examples, the log-odds threshold
-refitted on the same 100 dev sentences, scored on the same 300 clear test sentences, through `llm.Labeler` (two servers
-take every other item). No response cache: every label is computed.
+refitted on the same 100 dev sentences, scored on the same 300 clear test sentences, through `llm.Labeler` (two
+servers take every other item). No response cache: every label is computed.
 Run: .venv/bin/python benchmarks/llm_threads.py   (after `make data`; about 8 min on 2 cores). One line + JSON.
 """
 

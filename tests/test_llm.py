@@ -335,21 +335,14 @@ def test_a_base_url_alone_is_enough(monkeypatch, scripted):
 # --- the real bundled model ---
 
 @pytest.mark.slow
-def test_local_server_round_trip(monkeypatch):
-    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
-    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    conn = llm.connect()
-    try:
-        lab = llm.Labeler(conn)
-        prompt = llm.ScoringPrompt(shots=(("A triumph.", 1), ("Dull and lifeless.", 0)))
-        logp = lab.score([prompt("Wonderful, moving and funny."), prompt("A tedious, boring mess.")])
-        p = llm.proba_from_logprobs(logp)
-        assert p[0] > 0.5 > p[1]
-        assert lab.ledger.prompt_tokens > 0 and lab.ledger.completion_tokens == 2
-        assert isinstance(lab.generate([llm.role_messages("Great!")])["reply"][0], str)
-    finally:
-        conn.close()
-    assert not conn.server.alive()  # stopped
+def test_local_server_round_trip(local_llm):
+    lab = llm.Labeler(local_llm)
+    prompt = llm.ScoringPrompt(shots=(("A triumph.", 1), ("Dull and lifeless.", 0)))
+    logp = lab.score([prompt("Wonderful, moving and funny."), prompt("A tedious, boring mess.")])
+    p = llm.proba_from_logprobs(logp)
+    assert p[0] > 0.5 > p[1]
+    assert lab.ledger.prompt_tokens > 0 and lab.ledger.completion_tokens == 2
+    assert isinstance(lab.generate([llm.role_messages("Great!")])["reply"][0], str)
 
 
 def test_validate_llm_labels():

@@ -82,48 +82,38 @@ def test_connect_twice_reuses_the_running_server(monkeypatch):
 
 
 @pytest.mark.slow
-def test_scores_and_generations_do_not_depend_on_what_ran_before(monkeypatch):
+def test_scores_and_generations_do_not_depend_on_what_ran_before(local_llm):
     """The failure this prevents: a notebook's compared output changed because the server's prompt cache held
     other requests (another order, a partly warm response cache, requests in flight at once)."""
-    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
-    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     movies = data.binary(data.load())
     prompt, _ = results.chosen_prompt(movies)
     texts = llm.clear_items(movies, "test", 8, seed=3)["text"].tolist()
-    conn = llm.connect()
-    try:
-        lab = llm.Labeler(conn)
-        forward = lab.score([prompt(t) for t in texts])
-        lab.generate([llm.role_messages("Something else entirely.")])
-        backward = lab.score([prompt(t) for t in texts[::-1]])[::-1]
-        alone = lab.score([prompt(texts[5])])
-        in_flight = llm.Labeler(conn, concurrency=4).score([prompt(t) for t in texts])
-        assert (forward == backward).all() and (forward[5] == alone[0]).all() and (forward == in_flight).all()
-        chats = [llm.role_messages(t) for t in texts[:3]]
-        assert lab.generate(chats)["reply"].tolist() == lab.generate(chats[::-1])["reply"].tolist()[::-1]
-        # by hand, without the labeler: the server's default is a reply computed from scratch
-        by_hand = [conn.client.completions.create(model=conn.model, prompt=prompt(t), max_tokens=1, temperature=0,
-                                                  logprobs=5).choices[0].text for t in texts[:2]]
-        assert by_hand == [conn.client.completions.create(model=conn.model, prompt=prompt(t), max_tokens=1,
-                                                          temperature=0, logprobs=5).choices[0].text
-                           for t in texts[:2]]
-    finally:
-        conn.close()
+    conn = local_llm
+    lab = llm.Labeler(conn)
+    forward = lab.score([prompt(t) for t in texts])
+    lab.generate([llm.role_messages("Something else entirely.")])
+    backward = lab.score([prompt(t) for t in texts[::-1]])[::-1]
+    alone = lab.score([prompt(texts[5])])
+    in_flight = llm.Labeler(conn, concurrency=4).score([prompt(t) for t in texts])
+    assert (forward == backward).all() and (forward[5] == alone[0]).all() and (forward == in_flight).all()
+    chats = [llm.role_messages(t) for t in texts[:3]]
+    assert lab.generate(chats)["reply"].tolist() == lab.generate(chats[::-1])["reply"].tolist()[::-1]
+    # by hand, without the labeler: the server's default is a reply computed from scratch
+    by_hand = [conn.client.completions.create(model=conn.model, prompt=prompt(t), max_tokens=1, temperature=0,
+                                              logprobs=5).choices[0].text for t in texts[:2]]
+    assert by_hand == [conn.client.completions.create(model=conn.model, prompt=prompt(t), max_tokens=1,
+                                                      temperature=0, logprobs=5).choices[0].text
+                       for t in texts[:2]]
 
 
 @pytest.mark.slow
-def test_the_real_server_sends_llama_cpp_logprobs_and_the_labeler_reads_them(monkeypatch):
-    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
-    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    conn = llm.connect()
-    try:
-        choice = conn.client.completions.create(model=conn.model, prompt="Review: A triumph.\nSentiment:",
-                                                max_tokens=1, temperature=0, logprobs=5).model_dump()["choices"][0]
-        assert choice["logprobs"]["content"][0]["top_logprobs"]  # llama.cpp's layout, as the issue says
-        top = llm.read_top_logprobs(choice)
-        assert len(top) >= 2 and all(v <= 0 for v in top.values())
-    finally:
-        conn.close()
+def test_the_real_server_sends_llama_cpp_logprobs_and_the_labeler_reads_them(local_llm):
+    conn = local_llm
+    choice = conn.client.completions.create(model=conn.model, prompt="Review: A triumph.\nSentiment:",
+                                            max_tokens=1, temperature=0, logprobs=5).model_dump()["choices"][0]
+    assert choice["logprobs"]["content"][0]["top_logprobs"]  # llama.cpp's layout, as the issue says
+    top = llm.read_top_logprobs(choice)
+    assert len(top) >= 2 and all(v <= 0 for v in top.values())
 
 
 def test_a_bad_thread_setting_is_refused_before_anything_starts(monkeypatch):
