@@ -144,3 +144,10 @@ def test_malformed_files_are_clear_errors(gt, rt, message):
 def test_wrong_item_count():
     with pytest.raises(data.DataError, match="expected 3 items, parsed 2"):
         data.parse_domain(GT, RT, expected_items=3)
+
+
+def test_a_corrupt_table_cache_names_the_file_and_the_fix(tmp_path):
+    path = data.cache_path("movies", tmp_path)
+    path.write_bytes(b"PAR1 not really a parquet file")
+    with pytest.raises(data.DataError, match=rf"{path.name} is unreadable .*delete it and run again"):
+        data.load("movies", data_dir=tmp_path)

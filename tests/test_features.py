@@ -36,3 +36,22 @@ def test_the_encoder_is_loaded_once():
 def test_tfidf_fits_on_train_only():
     X_train, X_other = features.tfidf(TEXTS * 2, ["an unseen word"])
     assert X_train.shape[0] == 6 and X_other.shape == (1, X_train.shape[1]) and X_other.nnz == 0
+
+
+def test_a_truncated_or_mismatched_cache_names_the_file_and_the_fix(tmp_path):
+    calls = []
+
+    def compute(texts):
+        calls.append(len(texts))
+        return np.ones((len(texts), 2), np.float32)
+
+    values = features.cached_per_text("test", ["a", "b"], compute, tmp_path)
+    path = next(tmp_path.glob("test-*.npy"))
+    assert values.shape == (2, 2) and not list(tmp_path.glob(".*"))  # no temporary file left behind
+    path.write_bytes(path.read_bytes()[:40])  # a half-written file, as a killed kernel leaves it
+    with pytest.raises(features.DataError, match=rf"{path.name} is unreadable .*delete it and run again"):
+        features.cached_per_text("test", ["a", "b"], compute, tmp_path)
+    np.save(path, np.ones((3, 2)))  # rows that do not match the texts
+    with pytest.raises(features.DataError, match=r"holds 3 rows for 2 texts; delete it"):
+        features.cached_per_text("test", ["a", "b"], compute, tmp_path)
+    assert calls == [2]  # nothing recomputed behind the student's back

@@ -420,3 +420,13 @@ def test_class_shots_interleave_the_classes():
     shots = llm.class_shots(table, data.polarity3, 1, 3)
     assert [c for _, c in shots] == [0, 1, 2]
     assert all(t != "test only" for t, _ in shots)
+
+
+def test_a_corrupt_cached_response_names_the_file_and_the_fix(scripted, tmp_path):
+    srv = scripted((200, chat_body("POSITIVE")))
+    lab = srv.labeler(tmp_path)
+    lab.generate(MSG)
+    cached = next(tmp_path.rglob("*.json"))
+    cached.write_text('{"choices": [')  # truncated
+    with pytest.raises(llm.LLMError, match=rf"{cached.name} is corrupt .*delete it"):
+        srv.labeler(tmp_path).generate(MSG)
