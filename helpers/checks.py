@@ -12,6 +12,7 @@ import pandas as pd
 
 from helpers import cost
 from helpers.labels import ABSTAIN
+from helpers.pricing import HUMAN_PRICE
 
 
 def _ok(message: str) -> None:
@@ -26,7 +27,7 @@ def _number(answer, what: str = "a number") -> float:
     return float(answer)
 
 
-def ex01_budget(answer: float, n_items: int, price: float = 0.30, annotators: int = 3) -> None:
+def ex01_budget(answer: float, n_items: int, price: float = HUMAN_PRICE, annotators: int = 3) -> None:
     """Notebook 01, exercise 1: the price of ``annotators`` labels per item for ``n_items`` items."""
     expected = cost.LabelingCost(price_per_label=price, annotators_per_item=annotators).dollars(n_items)
     if answer is None:
@@ -280,7 +281,7 @@ def ex04_cost(answer: float, ledger, n_labels: int, model: str = "gpt-3.5-turbo"
 REMEDIES = ("re-label", "remove", "do nothing")
 
 def ex05_remedy(relabel_budget, remedy, expect_better, quality, noisy, second, X_train, X_test, y_test,
-                *, price: float = 0.30, seed: int = 0) -> dict:
+                *, price: float = HUMAN_PRICE, seed: int = 0) -> dict:
     """Notebook 05, exercise 1: how many of the lowest-quality labels to review, what to do with them, and whether
     that will beat doing nothing on the test split by more than the noise.
 
@@ -343,7 +344,7 @@ def ex05_clearest_error(answer_id: str, table: pd.DataFrame, flags, is_error) ->
 
 ALLOCATION_KEYS = ("dev labels", "LLM items", "active-learning labels")
 
-def ex06_allocation(allocation, run, board: pd.DataFrame, *, budget: float = 150.0, price: float = 0.30,
+def ex06_allocation(allocation, run, board: pd.DataFrame, *, budget: float = 150.0, price: float = HUMAN_PRICE,
                     seed_spread: float | None = None) -> dict:
     """Notebook 06, exercise 1: the same budget spread differently over the stages. ``run(n_dev, llm_items,
     human_labels)`` is the notebook's five-step ``hybrid_pipeline``; ``board`` the strategies' accuracy and dollars
@@ -436,7 +437,8 @@ def ex07_go_on(go_on, X_pool, y_pool, X_test, y_test, *, budget: int, batch: int
              for rows in (picked[:budget], picked)]
     gain, low, high = stats.mean_interval(right[1].astype(float) - right[0])
     worth = low > 0
-    what = (f"{more_rounds} more rounds ({more_rounds * batch} labels, ${0.30 * more_rounds * batch:.2f}) moved test "
+    dollars = HUMAN_PRICE * more_rounds * batch
+    what = (f"{more_rounds} more rounds ({more_rounds * batch} labels, ${dollars:.2f}) moved test "
             f"accuracy by {gain:+.3f} (90% interval {low:+.3f} to {high:+.3f})")
     if go_on != worth:
         raise AssertionError(f"Not this time: {what}. " + (

@@ -11,6 +11,7 @@ import pandas as pd
 
 from helpers.data import ratings_matrix
 from helpers.labels import ABSTAIN, draw_raters, majority_vote, vote
+from helpers.pricing import HUMAN_MINUTES, HUMAN_PRICE
 from helpers.seeding import SEED
 from helpers.validate import choice
 
@@ -22,8 +23,8 @@ HOURS_PER_WORK_YEAR = 2_000  # 50 weeks x 40 hours
 class LabelingCost:
     """Price and time of human labels. Defaults: the lecture's $0.30 and 5 minutes per label, one annotator."""
 
-    price_per_label: float = 0.30
-    minutes_per_label: float = 5.0
+    price_per_label: float = HUMAN_PRICE
+    minutes_per_label: float = HUMAN_MINUTES
     annotators_per_item: int = 1
 
     def __post_init__(self):
