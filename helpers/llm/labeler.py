@@ -27,7 +27,7 @@ from helpers.llm.parsing import parse_batch_reply, parse_json_reply, parse_label
 from helpers.llm.prompts import batch_messages
 from helpers.llm.server import Connection
 from helpers.pricing import LOCAL_MODEL, PRICES, token_cost
-from helpers.validate import choice, text_list
+from helpers.validate import choice, text_list, whole
 
 CHARS_PER_TOKEN = 4  # the usual rule of thumb for English, used only to estimate a run's cost before sending it
 
@@ -129,8 +129,7 @@ class Labeler:
 
     def __post_init__(self):
         choice(self.price_as, PRICES, "model to price as (price_as)")
-        if not isinstance(self.concurrency, int) or self.concurrency < 1:
-            raise ValueError(f"concurrency must be a whole number >= 1, got {self.concurrency!r}")
+        whole(self.concurrency, "concurrency", 1)
         if self.budget_usd is not None and not (isinstance(self.budget_usd, (int, float))
                                                 and math.isfinite(self.budget_usd) and self.budget_usd >= 0):
             raise ValueError(f"budget_usd must be a finite number of dollars >= 0 (or None), got {self.budget_usd!r}")
@@ -173,8 +172,7 @@ class Labeler:
 
     def _run(self, endpoint: str, requests: list[dict], max_tokens: int, what: str,
              pinned: str | None = None) -> list[dict]:
-        if not isinstance(max_tokens, int) or max_tokens < 1:
-            raise ValueError(f"max_tokens must be a whole number >= 1, got {max_tokens!r}")
+        whole(max_tokens, "max_tokens", 1)
         if self.budget_usd is not None:
             est = estimate_cost([r.get("prompt") or r.get("messages") for r in requests], self.price_as, max_tokens)
             if est > self.budget_usd:
@@ -241,7 +239,9 @@ class Labeler:
         words = text_list(words, "words")
         top_logprobs_n = top_logprobs or (20 if self.conn.server is not None else 5)
         prefix = shared_prefix(prompts) if self.conn.server is not None else ""
-        pinned = [server.pin(prefix) for server in self.conn.servers][0] if prefix else None
+        pinned = None
+        for server in self.conn.servers if prefix else ():  # every server computes and saves the same prefix
+            pinned = server.pin(prefix)
         out = self._run("completions", [{"prompt": p, "logprobs": top_logprobs_n} for p in prompts], 1, "score",
                         pinned)
         tops = [read_top_logprobs(r["choices"][0]) for r in out]

@@ -35,6 +35,7 @@ from helpers.downloads import BUNDLED, DataError, bundled_file
 from helpers.llm.errors import LLMError
 from helpers.pricing import LOCAL_MODEL
 from helpers.procs import detached, usable_cpus
+from helpers.validate import whole
 
 LOCAL_MODELS = tuple(BUNDLED)  # ("smollm2", "gemma3")
 # Two servers of one llama.cpp thread each (at most one server per usable CPU). On the 2-core machines the series
@@ -75,9 +76,7 @@ class LocalServer:
     def __init__(self, model_path: Path | None = None, threads: int | None = None, n_ctx: int = 2048,
                  startup_timeout: float = 120.0, model: str = "smollm2", port: int | None = None):
         self.model_path = Path(model_path) if model_path else local_model_path(model)
-        self.threads = threads or setting("THREADS")
-        if not isinstance(self.threads, int) or self.threads < 1:
-            raise ValueError(f"threads must be a whole number >= 1, got {threads!r}")
+        self.threads = whole(threads or setting("THREADS"), "threads", 1)
         self.n_ctx, self.startup_timeout, self.port = n_ctx, startup_timeout, port or free_port()
         self.process: subprocess.Popen | None = None
         self.log_path = Path(tempfile.gettempdir()) / f"llama-server-{os.getpid()}-{self.port}.log"
