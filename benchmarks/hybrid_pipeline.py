@@ -1,8 +1,8 @@
 """The hybrid pipeline (notebook 06) against single techniques, on one test split and one cost ledger, over seeds.
 
 Run: .venv/bin/python benchmarks/hybrid_pipeline.py   (after `make data` and benchmarks/llm_labeling.py).
-Prints one summary line, writes benchmarks/results/hybrid_pipeline.json. The stages are notebook 06's
-(``helpers.pipeline``), called in the same order.
+Prints one summary line, writes benchmarks/results/hybrid_pipeline.json. The pipeline is notebook 06's,
+``helpers.pipeline.run_hybrid``.
 """
 
 import numpy as np
@@ -15,31 +15,6 @@ SEEDS = range(3)
 CONN = None
 
 
-def run_hybrid(movies: pd.DataFrame, X: np.ndarray, llm_label, settings: pipeline.Settings | None = None) -> dict:
-    """The five stages end to end. ``llm_label(texts) -> (P(positive) array, seconds, dollars)`` labels with the
-    LLM. Returns the test accuracy after each stage, the ledger and the pool."""
-    s = settings or pipeline.Settings()
-    train, test, dev = pipeline.split_rows(movies, s.n_dev, s.seed)
-    y_test = movies["label"].to_numpy()[test]
-    ledger = pipeline.CostLedger()
-    pool = pipeline.Pool(movies.iloc[train].reset_index(drop=True), X[train])
-    after = {}
-    proba_weak = pipeline.weak_stage(pool, movies.iloc[dev].reset_index(drop=True), X[dev], ledger,
-                                     min_confidence=s.weak_confidence, seed=s.seed)
-    after["1 weak supervision"] = pipeline.train_final(pool, X[test], y_test, seed=s.seed)
-    if s.llm_items:
-        unsure = pipeline.least_sure(proba_weak, s.llm_items)
-        p, seconds, dollars = llm_label(pool.df["text"].to_numpy()[unsure])
-        pipeline.llm_stage(pool, unsure, p, ledger, min_confidence=s.llm_confidence, seconds=seconds, dollars=dollars)
-        after["2 + LLM"] = pipeline.train_final(pool, X[test], y_test, seed=s.seed)
-    if s.human_budget:
-        pipeline.active_stage(pool, ledger, budget=s.human_budget, seed=s.seed)
-        after["3 + active learning"] = pipeline.train_final(pool, X[test], y_test, seed=s.seed)
-    pipeline.clean_stage(pool, ledger, seed=s.seed)
-    after["4 + cleanlab"] = pipeline.train_final(pool, X[test], y_test, seed=s.seed)
-    return {"accuracy": after["4 + cleanlab"], "after": after, "ledger": ledger, "pool": pool}
-
-
 def compare_strategies(movies: pd.DataFrame, X: np.ndarray, llm_label, settings: pipeline.Settings) -> dict:
     """The hybrid against single techniques on the same test split and ledger prices: all-human (consensus labels
     for the whole pool), as many random human labels as the hybrid bought, active learning with that budget,
@@ -47,7 +22,7 @@ def compare_strategies(movies: pd.DataFrame, X: np.ndarray, llm_label, settings:
     s = settings
     train, test, dev = pipeline.split_rows(movies, s.n_dev, s.seed)
     y, single = movies["label"].to_numpy(), movies["single_label"].to_numpy()
-    hybrid = run_hybrid(movies, X, llm_label, s)
+    hybrid = pipeline.run_hybrid(movies, X, llm_label, s)
     n_human = hybrid["ledger"].human_labels
     out = {"seed": s.seed, "hybrid_accuracy": hybrid["accuracy"], "hybrid_dollars": hybrid["ledger"].dollars,
            "hybrid_human_labels": float(n_human),
@@ -65,8 +40,8 @@ def compare_strategies(movies: pd.DataFrame, X: np.ndarray, llm_label, settings:
                                        budget=n_human, batch=25, seed=s.seed)
     out["active_learning_accuracy"] = float(curve["accuracy"].iat[-1])
     out["active_learning_dollars"] = out["human_random_dollars"]
-    weak_only = run_hybrid(movies, X, llm_label, pipeline.Settings(n_dev=s.n_dev, weak_confidence=0.5, llm_items=0,
-                                                          human_budget=0, seed=s.seed))
+    weak_settings = pipeline.Settings(n_dev=s.n_dev, weak_confidence=0.5, llm_items=0, human_budget=0, seed=s.seed)
+    weak_only = pipeline.run_hybrid(movies, X, llm_label, weak_settings)
     out["weak_only_accuracy"], out["weak_only_dollars"] = weak_only["accuracy"], weak_only["ledger"].dollars
     rows = np.random.default_rng(s.seed + 1).choice(train, s.llm_items, replace=False)
     p, _, dollars = llm_label(movies["text"].to_numpy()[rows])

@@ -9,9 +9,8 @@ Run: .venv/bin/python benchmarks/llm_batch.py [--n 200]   (after `make data`). O
 """
 
 import argparse
-import json
 
-from common import RESULTS
+from common import write_json
 
 import helpers
 from helpers import data, llm, results
@@ -54,8 +53,7 @@ def main() -> None:
     labeler = llm.Labeler(conn)  # no response cache: the seconds are measured
     rows = [measure(labeler, texts, y, b, shots) for b in (1, 10)]
     conn.close()
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "llm_batch.json").write_text(json.dumps({"model": conn.model, "runs": rows}, indent=2) + "\n")
+    path = write_json("llm_batch", {"model": conn.model, "runs": rows})
     one, ten = rows
     print(f"batch prompting ({conn.model}, {args.n} clear test sentences): one per request answers "
           f"{one['answered']:.0%}, accuracy {one['accuracy']:.3f}, {one['prompt_tokens_per_label']:.0f}+"
@@ -64,7 +62,7 @@ def main() -> None:
           f"{ten['accuracy']:.3f}, {ten['prompt_tokens_per_label']:.0f}+{ten['completion_tokens_per_label']:.1f} "
           f"tokens/label, {ten['labels_per_s']:.2f} labels/s; $ per 1,000 labels at gpt-3.5-turbo "
           f"{one['usd_per_1000_labels']['gpt-3.5-turbo']:.3f} vs {ten['usd_per_1000_labels']['gpt-3.5-turbo']:.3f}"
-          " -> benchmarks/results/llm_batch.json")
+          f" -> {path}")
 
 
 if __name__ == "__main__":

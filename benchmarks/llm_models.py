@@ -8,11 +8,10 @@ OpenAI-compatible endpoints instead, unchanged: set MODEL_A_BASE_URL, MODEL_A_NA
 Run: .venv/bin/python benchmarks/llm_models.py   (after `make data`; about 20 min on 2 cores). One line + JSON.
 """
 
-import json
 import os
 
 import openai
-from common import RESULTS
+from common import write_json
 from llm_labeling import search_shots
 
 import helpers
@@ -53,12 +52,11 @@ def main() -> None:
             rows[slot] = evaluate(conn, df, test)
         finally:
             conn.close()
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "llm_models.json").write_text(json.dumps({"n_test": len(test), "models": rows}, indent=2) + "\n")
+    path = write_json("llm_models", {"n_test": len(test), "models": rows})
     print("two models, one recipe (300 clear test sentences): " + "; ".join(
         f"{r['model_file']}: accuracy {r['accuracy']:.3f}, AUROC {r['auroc']:.3f}, {r['labels_per_s']:.2f} labels/s, "
         f"{r['prompt_tokens_per_label']:.0f} prompt tokens/label" for r in rows.values())
-        + " -> benchmarks/results/llm_models.json")
+        + f" -> {path}")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from sklearn.cluster import KMeans
 from sklearn.linear_model import LogisticRegression
 
 from helpers.labels import NEGATIVE, POSITIVE
-from helpers.validate import choice, whole
+from helpers.validate import choice, share, whole
 
 
 @contextlib.contextmanager
@@ -118,29 +118,54 @@ def run_active_learning(X_pool, y_pool, X_eval, y_eval, *, strategy: str = "unce
     query = strategy if callable(strategy) else strategies()[choice(strategy, strategies(), "strategy")]
     y_pool = check_protocol(X_pool, y_pool, n_start, budget, start, batch)
     oracle = oracle or (lambda idx: y_pool[idx])
-    labeled = list(cold_start(X_pool, n_start, start, seed))
-    spare = iter(np.random.default_rng(seed).permutation(np.setdiff1d(np.arange(len(X_pool)), labeled)).tolist())
-    while len(set(oracle(np.array(labeled)).tolist())) < 2:  # a classifier needs both classes to start
-        item = next(spare, None)
-        if item is None:
-            raise ValueError("every pool item got the same label: active learning needs both classes")
-        labeled.append(item)  # one more item, never one already labeled
+    labeled = first_labels(X_pool, oracle, n_start, start, seed)
     with quiet_modal():
         learner = ActiveLearner(estimator=model(seed), query_strategy=query,
                                 X_training=X_pool[labeled], y_training=oracle(np.array(labeled)))
-        unlabeled = np.setdiff1d(np.arange(len(X_pool)), labeled)
-        rows = [{"labels": len(labeled), "accuracy": learner.score(X_eval, y_eval), "queried": np.array(labeled)}]
-        seeded = not callable(strategy) and strategy in ("random", "cluster diversity")
-        while len(labeled) < budget and len(unlabeled):
-            n = min(batch, budget - len(labeled))
-            kwargs = {"random_state": seed + len(labeled)} if seeded else {}
-            picked = _indices(query(learner, X_pool[unlabeled], n_instances=n, **kwargs), n, len(unlabeled))
-            chosen = unlabeled[picked]
-            learner.teach(X_pool[chosen], oracle(chosen))
-            labeled.extend(chosen.tolist())
-            unlabeled = np.setdiff1d(unlabeled, chosen)
-            rows.append({"labels": len(labeled), "accuracy": learner.score(X_eval, y_eval), "queried": chosen})
+    rows = [{"labels": len(labeled), "accuracy": learner.score(X_eval, y_eval), "queried": np.array(labeled)}]
+    seeded = not callable(strategy) and strategy in ("random", "cluster diversity")
+    for chosen in rounds(learner, X_pool, labeled, oracle, budget=budget, batch=batch,
+                         query_kwargs=(lambda n: {"random_state": seed + n}) if seeded else None):
+        rows.append({"labels": len(labeled), "accuracy": learner.score(X_eval, y_eval), "queried": chosen})
     return pd.DataFrame(rows)
+
+
+def first_labels(X_pool, oracle, n_start: int, start: str = "random", seed: int = 0) -> list:
+    """The pool rows labeled before the first query: ``cold_start``'s ``n_start``, then random further items (never
+    one already labeled) until ``oracle`` has named both classes, which a classifier needs to start."""
+    labeled = list(cold_start(X_pool, n_start, start, seed))
+    spare = iter(np.random.default_rng(seed).permutation(np.setdiff1d(np.arange(len(X_pool)), labeled)).tolist())
+    while len(set(oracle(np.array(labeled)).tolist())) < 2:
+        item = next(spare, None)
+        if item is None:
+            raise ValueError("every pool item got the same label: active learning needs both classes")
+        labeled.append(item)
+    return labeled
+
+
+def next_batch(model, X_pool, candidates, n: int, query=None, **kwargs) -> np.ndarray:
+    """The one query step: the ``n`` rows of ``X_pool`` among ``candidates`` (pool rows) that ``query`` picks
+    (modAL's signature; default: the learner's own strategy), checked by :func:`_indices`; returns pool rows."""
+    candidates = np.asarray(candidates, dtype=int)
+    query = query or model.query_strategy
+    with quiet_modal():
+        picked = _indices(query(model, X_pool[candidates], n_instances=n, **kwargs), n, len(candidates))
+    return candidates[picked]
+
+
+def rounds(learner, X_pool, labeled: list, oracle, *, budget: int, batch: int, query_kwargs=None):
+    """The one active-learning loop: until ``budget`` labels (or an empty pool), query ``batch`` items, have
+    ``oracle`` label them, teach the learner, and yield the pool rows of that round. ``labeled`` (a list of pool
+    rows) grows in place; ``query_kwargs(n_labeled)`` gives extra arguments for the query (a seed, say)."""
+    unlabeled = np.setdiff1d(np.arange(len(X_pool)), labeled)
+    while len(labeled) < budget and len(unlabeled):
+        n = min(batch, budget - len(labeled))
+        chosen = next_batch(learner, X_pool, unlabeled, n, **(query_kwargs(len(labeled)) if query_kwargs else {}))
+        with quiet_modal():
+            learner.teach(X_pool[chosen], oracle(chosen))
+        labeled.extend(chosen.tolist())
+        unlabeled = np.setdiff1d(unlabeled, chosen)
+        yield chosen
 
 
 def check_protocol(X_pool, y_pool, n_start: int, budget: int, start: str, batch: int = 1) -> np.ndarray:
@@ -372,20 +397,15 @@ def stabilizing_predictions(X_pool, y_pool, X_stop, *, budget: int = 600, batch:
     from modAL.models import ActiveLearner
     from modAL.uncertainty import uncertainty_sampling
 
-    y_pool = np.asarray(y_pool)
-    labeled = list(cold_start(X_pool, n_start, "random", seed))
+    y_pool = check_protocol(X_pool, y_pool, n_start, budget, "random", batch)
+    threshold, window = share(threshold, "threshold"), whole(window, "window", 1)
+    oracle = lambda idx: y_pool[idx]  # noqa: E731
+    labeled = first_labels(X_pool, oracle, n_start, "random", seed)
     with quiet_modal():
         learner = ActiveLearner(estimator=model(seed), query_strategy=uncertainty_sampling,
                                 X_training=X_pool[labeled], y_training=y_pool[labeled])
-    unlabeled = np.setdiff1d(np.arange(len(X_pool)), labeled)
     previous, streak, rows = learner.predict(X_stop), 0, []
-    while len(labeled) < budget:
-        picked, _ = learner.query(X_pool[unlabeled], n_instances=batch)
-        chosen = unlabeled[np.asarray(picked, dtype=int)]
-        with quiet_modal():
-            learner.teach(X_pool[chosen], y_pool[chosen])
-        labeled.extend(chosen.tolist())
-        unlabeled = np.setdiff1d(unlabeled, chosen)
+    for _ in rounds(learner, X_pool, labeled, oracle, budget=budget, batch=batch):
         current = learner.predict(X_stop)
         agreement = float(np.mean(current == previous))
         streak = streak + 1 if agreement >= threshold else 0
@@ -393,7 +413,7 @@ def stabilizing_predictions(X_pool, y_pool, X_stop, *, budget: int = 600, batch:
         previous = current
         if streak >= window:
             break
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["labels", "agreement", "stop"])
 
 
 # ----------------------------------------------------------------------------------------------- human in the loop
@@ -409,7 +429,8 @@ class LabelingSession:
             raise ValueError("the pool is empty")
         if len(set(start_labels.values())) < 2:
             raise ValueError("the start labels must contain both classes")
-        self.texts, self.X_pool, self.X_eval, self.y_eval, self.batch = list(texts), X_pool, X_eval, y_eval, batch
+        self.texts, self.X_pool, self.X_eval, self.y_eval = list(texts), X_pool, X_eval, y_eval
+        self.batch = whole(batch, "batch", 1)
         self.labels = dict(start_labels)  # pool index -> 0/1
         idx = np.array(list(self.labels))
         with quiet_modal():
@@ -422,9 +443,7 @@ class LabelingSession:
         unlabeled = np.setdiff1d(np.arange(len(self.X_pool)), list(self.labels))
         if len(unlabeled) == 0:
             return []
-        with quiet_modal():
-            picked, _ = self.learner.query(self.X_pool[unlabeled], n_instances=min(self.batch, len(unlabeled)))
-        return unlabeled[np.asarray(picked, dtype=int)].tolist()
+        return next_batch(self.learner, self.X_pool, unlabeled, min(self.batch, len(unlabeled))).tolist()
 
     def answer(self, label: int) -> None:
         """Label the sentence at the head of the queue; when the batch is done, retrain and query the next one."""

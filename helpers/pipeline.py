@@ -144,6 +144,8 @@ def active_stage(pool: Pool, ledger: CostLedger, *, budget: int, batch: int = 25
     rows humans labeled."""
     from modAL.uncertainty import uncertainty_sampling
 
+    from helpers.active import next_batch
+
     budget, batch = whole(budget, "budget (human labels)", 0), whole(batch, "batch", 1)
     start = time.perf_counter()
     answers = pool.df["single_label"].to_numpy()
@@ -156,8 +158,7 @@ def active_stage(pool: Pool, ledger: CostLedger, *, budget: int, batch: int = 25
         candidates = np.flatnonzero(pool.source != "human")
         if len(candidates) == 0:
             break  # every item has a human label
-        picked, _ = uncertainty_sampling(model, pool.X[candidates], n_instances=min(batch, budget - len(asked)))
-        pick = candidates[np.sort(picked)]
+        pick = np.sort(next_batch(model, pool.X, candidates, min(batch, budget - len(asked)), uncertainty_sampling))
         pool.set(pick, answers[pick], 1.0, "human")
         asked.extend(pick.tolist())
     ledger.human("3 active learning (one rater per item)", len(asked), time.perf_counter() - start)
@@ -204,8 +205,37 @@ def split_rows(movies: pd.DataFrame, n_dev: int, seed: int = 0):
     return np.flatnonzero(split == "train"), np.flatnonzero(split == "test"), np.sort(dev)
 
 
+def run_hybrid(movies: pd.DataFrame, X: np.ndarray, llm_label, settings: Settings | None = None) -> dict:
+    """The lecture's five steps end to end on a fresh pool and ledger: the one pipeline that notebook 06 shows and
+    runs and ``benchmarks/hybrid_pipeline.py`` measures. ``llm_label(texts) -> (P(positive), seconds, dollars)``
+    labels with the LLM (:func:`llm_labeler`). Returns the final test accuracy, the test accuracy after each
+    stage, the ledger and the pool."""
+    s = settings or Settings()
+    train, test, dev = split_rows(movies, s.n_dev, s.seed)
+    y_test = movies["label"].to_numpy()[test]
+    pool, ledger, after = Pool(movies.iloc[train].reset_index(drop=True), X[train]), CostLedger(), {}
+    # Step 1: weak supervision for the bulk labels (the LFs checked on n_dev paid dev labels)
+    proba = weak_stage(pool, movies.iloc[dev].reset_index(drop=True), X[dev], ledger,
+                       min_confidence=s.weak_confidence, seed=s.seed)
+    after["1 weak supervision"] = train_final(pool, X[test], y_test, seed=s.seed)
+    # Step 2: the LLM for the items the label model is least sure about
+    if s.llm_items:
+        unsure = least_sure(proba, s.llm_items)
+        p, seconds, dollars = llm_label(pool.df["text"].to_numpy()[unsure])
+        llm_stage(pool, unsure, p, ledger, min_confidence=s.llm_confidence, seconds=seconds, dollars=dollars)
+        after["2 + LLM"] = train_final(pool, X[test], y_test, seed=s.seed)
+    # Step 3: active learning with humans for what is still hard
+    if s.human_budget:
+        active_stage(pool, ledger, budget=s.human_budget, seed=s.seed)
+        after["3 + active learning"] = train_final(pool, X[test], y_test, seed=s.seed)
+    # Step 4: clean the noisy labels (cleanlab); step 5: the final model on every label left
+    clean_stage(pool, ledger, seed=s.seed)
+    after["4 + cleanlab"] = train_final(pool, X[test], y_test, seed=s.seed)
+    return {"accuracy": after["4 + cleanlab"], "after": after, "ledger": ledger, "pool": pool}
+
+
 def llm_labeler(conn, movies: pd.DataFrame, cache: bool = False, price_as: str | None = None):
-    """``llm_label`` for ``run_hybrid``: notebook 04's logprob labeler with the shots and decision threshold that
+    """``llm_label`` for :func:`run_hybrid`: notebook 04's logprob labeler with the shots and decision threshold that
     ``benchmarks/llm_labeling.py`` chose on the dev split. Dollars are priced at ``price_as`` (default: the local
     model's $0)."""
     from helpers import llm

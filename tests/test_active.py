@@ -223,3 +223,33 @@ def test_quiet_baal_leaves_the_students_logging_as_it_was():
     with active.quiet_baal():
         assert structlog.get_config()["wrapper_class"] is not before
     assert structlog.get_config()["wrapper_class"] is before
+
+
+def test_the_stopping_rule_starts_like_every_run_and_checks_its_pool():
+    rng = np.random.default_rng(0)
+    rare = (np.arange(60) < 3).astype(int)  # a random start of 2 is one class: it raised in scikit-learn before
+    rows = active.stabilizing_predictions(rng.normal(size=(60, 4)), rare, rng.normal(size=(20, 4)), n_start=2,
+                                          budget=40, batch=2, seed=1)
+    assert rows["labels"].iloc[0] > 4 and rows["labels"].diff().dropna().eq(2).all()
+    with pytest.raises(ValueError, match="label ids 0 and 1"):
+        active.stabilizing_predictions(X[:500], np.where(y[:500] == 1, 1, -1), X[500:], budget=40)
+    with pytest.raises(ValueError, match="threshold must be a number from 0 to 1 .a share: 0.98"):
+        active.stabilizing_predictions(X[:500], y[:500], X[500:], budget=40, threshold=98)
+
+
+def test_one_query_step_for_every_loop():
+    """run_active_learning, the stopping rule, the session and the hybrid's stage 3 all query through next_batch:
+    a strategy that repeats an item or leaves the candidates is caught there, for each of them."""
+    def repeats(classifier, X_pool, n_instances):
+        return np.zeros(n_instances, int)
+
+    with pytest.raises(ValueError, match="asked for 10 distinct items"):
+        active.run_active_learning(X[:500], y[:500], X[500:], y[500:], strategy=repeats, budget=40, n_start=10)
+    from modAL.uncertainty import uncertainty_sampling
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression().fit(X[:50], y[:50])
+    rows = active.next_batch(model, X, np.arange(100, 200), 5, uncertainty_sampling)
+    assert len(set(rows.tolist())) == 5 and rows.min() >= 100 and rows.max() < 200  # pool rows, not candidate rows
+    with pytest.raises(ValueError, match="whole number >= 1"):
+        active.LabelingSession([""] * 500, X[:500], X[500:], y[500:], start_labels={0: 0, 1: 1}, batch=0)

@@ -141,3 +141,26 @@ def test_clean_stage_drops_flagged_machine_labels_only(real):
     assert row["labels"] == 0 and row["removed"] == len(dropped) and row["machine seconds"] > 0
     accuracy = pl.train_final(pool, X[rows["test"]], movies["label"].to_numpy()[rows["test"]])
     assert 0.6 < accuracy < 1
+
+
+def test_run_hybrid_runs_the_five_steps_in_order_on_one_ledger():
+    """The one pipeline (notebook 06 shows it, the benchmark calls it) on 1,200 real sentences; the LLM's place is
+    taken by the raters' own mean, so the test checks the plumbing, not a model."""
+    movies, X = features.binary_movies()
+    keep = np.sort(np.random.default_rng(0).choice(len(movies), 1200, replace=False))
+    movies, X = movies.iloc[keep].reset_index(drop=True), X[keep]
+    sent = []
+
+    def raters_mean(texts):
+        sent.append(list(texts))
+        mean = movies.set_index("text").loc[list(texts), "mean"].to_numpy()
+        return 1 / (1 + np.exp(-mean)), 1.5, 0.25
+
+    run = pl.run_hybrid(movies, X, raters_mean, pl.Settings(n_dev=60, llm_items=40, human_budget=50))
+    stages = run["ledger"].table()["stage"].str[:1].tolist()
+    assert stages == ["d", "1", "2", "3", "4"] and run["ledger"].human_labels == 60 + 50
+    assert len(sent) == 1 and len(sent[0]) == 40 and run["ledger"].dollars == pytest.approx(0.3 * 110 + 0.25)
+    assert list(run["after"]) == ["1 weak supervision", "2 + LLM", "3 + active learning", "4 + cleanlab"]
+    assert run["accuracy"] == run["after"]["4 + cleanlab"] > 0.6
+    weak_only = pl.run_hybrid(movies, X, raters_mean, pl.Settings(n_dev=60, llm_items=0, human_budget=0))
+    assert len(sent) == 1 and list(weak_only["after"]) == ["1 weak supervision", "4 + cleanlab"]
