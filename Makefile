@@ -87,6 +87,7 @@ bench: data labelstudio-start
 	$(PY) benchmarks/llm_labeling.py
 	$(PY) benchmarks/llm_batch.py
 	$(PY) benchmarks/llm_models.py
+	$(PY) benchmarks/llm_threads.py
 	$(PY) benchmarks/llm_recipe.py
 	$(PY) benchmarks/llm_amazon.py
 	$(PY) benchmarks/llm_lf.py

@@ -7,12 +7,11 @@ Run: .venv/bin/python benchmarks/active_learning.py [--seeds N]   (after `make d
 """
 
 import argparse
-import json
 import time
 
 import pandas as pd
 import torch
-from common import RESULTS
+from common import write_json
 
 import helpers
 from helpers import active, features
@@ -80,8 +79,7 @@ def main() -> None:
     am = {r["setup"]: r for r in result["amazon"]["setups"]}
     line.append(f"amazon test: {chosen} {am[chosen]['labels to reach']:.0f} labels ({am[chosen]['saving']:.2f}x), "
                 f"AULC {am[chosen]['mean accuracy (AULC)']:.3f} vs random {am['random']['mean accuracy (AULC)']:.3f}")
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "active_learning.json").write_text(json.dumps(result, indent=2) + "\n")
+    write_json("active_learning", result)
     print(f"active learning ({args.seeds} seeds, batch 10): " + "; ".join(line)
           + " -> benchmarks/results/active_learning.json")
 

@@ -6,10 +6,9 @@ Run: .venv/bin/python benchmarks/baal_tuning.py   (after `make data`). One summa
 """
 
 import itertools
-import json
 
 import numpy as np
-from common import RESULTS
+from common import write_json
 
 import helpers
 from helpers import active, features
@@ -41,9 +40,7 @@ def main() -> None:
         rows.append({"model": "MLP", "steps": steps, "lr": lr, "dropout": dropout,
                      "dev accuracy": mean_accuracy(fit_predict, *args)})
     best = max(rows[1:], key=lambda r: r["dev accuracy"])
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "baal_tuning.json").write_text(json.dumps(
-        {"sizes": SIZES, "seeds": list(SEEDS), "best": best, "candidates": rows}, indent=2) + "\n")
+    write_json("baal_tuning", {"sizes": SIZES, "seeds": list(SEEDS), "best": best, "candidates": rows})
     print(f"Baal MLP on random labels, dev accuracy averaged over {SIZES} labels: best {best['dev accuracy']:.3f} "
           f"(steps {best['steps']}, lr {best['lr']}, dropout {best['dropout']}); logistic regression "
           f"{rows[0]['dev accuracy']:.3f} -> benchmarks/results/baal_tuning.json")

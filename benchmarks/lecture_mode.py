@@ -8,18 +8,17 @@ full_mode.json). The notebooks are executed in memory; nothing in notebooks/ is 
 """
 
 import argparse
-import json
 import os
 import time
 from datetime import datetime
 from pathlib import Path
 
 import nbformat
+from common import write_json
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = Path(__file__).resolve().parent / "results"
 GOAL_SECONDS = 30
 
 
@@ -64,8 +63,7 @@ def main() -> None:
     result = {"mode": mode, "goal_seconds": None if args.full else GOAL_SECONDS, "cores": os.cpu_count(),
               "notebooks": rows}
     if not args.only:
-        RESULTS.mkdir(exist_ok=True)
-        (RESULTS / f"{mode}_mode.json").write_text(json.dumps(result, indent=2) + "\n")
+        write_json(f"{mode}_mode", result)
     if not args.full:
         over = [r["notebook"] for r in rows if r["seconds"] > GOAL_SECONDS or r["error"]]
         print(f"lecture mode: {len(rows) - len(over)}/{len(rows)} notebooks within {GOAL_SECONDS} s"

@@ -111,7 +111,7 @@ def main() -> None:
     out.update(n_test=len(test), test_accuracy=q["accuracy"], test_auroc=q["auroc"], labels_per_s=rate,
                test_accuracy_bias0=llm.score_quality(llm.proba_from_logprobs(logp), y)["accuracy"],
                bias=float(best["bias"]), prompt_tokens_per_label=lab.ledger.prompt_tokens / len(test),
-               ledger=lab.ledger.__dict__.copy())
+               ledger={k: v for k, v in vars(lab.ledger).items() if not k.startswith("_")})
     route_dev = llm.clear_items(df, "dev", N_DEV_ROUTE, seed=1, exclude=best["shot_ids"])
     p_dev = llm.proba_from_logprobs(lab.score([prompt(t) for t in route_dev["text"].to_numpy()]), best["bias"])
     thr = threshold_for(p_dev, route_dev["label"].to_numpy(), TARGET)

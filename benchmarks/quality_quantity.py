@@ -5,9 +5,8 @@ judgement; the series' classifier trained on each, test accuracy over 10 seeds.
 Run: .venv/bin/python benchmarks/quality_quantity.py   (after `make data`). One summary line + JSON.
 """
 
-import json
 
-from common import RESULTS
+from common import write_json
 
 import helpers
 from helpers import features, weak
@@ -31,9 +30,7 @@ def main() -> None:
                .agg(sentences=("sentences", "mean"), labeled=("labeled", "mean"), label_error=("label error", "mean"),
                     accuracy=("accuracy", "mean"), low=("accuracy", "min"), high=("accuracy", "max"))
                .round(4).reset_index())
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "quality_quantity.json").write_text(json.dumps(
-        {"budgets": BUDGETS, "seeds": list(SEEDS), "summary": summary.to_dict("records")}, indent=2) + "\n")
+    write_json("quality_quantity", {"budgets": BUDGETS, "seeds": list(SEEDS), "summary": summary.to_dict("records")})
     at = summary.set_index(["budget", "design"])["accuracy"]
     line = "; ".join(f"{b}: " + ", ".join(f"{d.split(' ')[0]} {at[(b, d)]:.3f}" for d in at[b].index) for b in BUDGETS)
     print(f"quality vs quantity (test accuracy, {len(SEEDS)} seeds; 1/3/5/every rater per sentence) {line}; weak "

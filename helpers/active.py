@@ -14,6 +14,7 @@ from sklearn.cluster import KMeans
 from sklearn.linear_model import LogisticRegression
 
 from helpers.labels import NEGATIVE, POSITIVE
+from helpers.seeding import numpy_global_seed
 from helpers.validate import choice, share, whole
 
 
@@ -341,11 +342,11 @@ def run_baal(X_pool, y_pool, X_eval, y_eval, *, heuristic: str = "bald", budget:
             pool = np.flatnonzero(~dataset.labelled)
             drawn = (np.sort(rng.choice(len(pool), candidates, replace=False)) if candidates and candidates < len(pool)
                      else np.arange(len(pool)))
-            np.random.seed(seed + len(labeled))  # Baal's Random and stochastic heuristics draw from NumPy's global one
-            probs = (np.full((len(drawn), 2, 1), 0.5) if heuristic == "random"
-                     else mc_proba(wrapper, X_pool[pool[drawn]], iterations))
-            picked = drawn[np.asarray(query.get_ranks(probs)[0])[:n]]  # (not query(probs): Baal 2.1's stochastic
-            # heuristics break there)
+            with numpy_global_seed(seed + len(labeled)):  # Baal's Random and stochastic heuristics draw from it
+                probs = (np.full((len(drawn), 2, 1), 0.5) if heuristic == "random"
+                         else mc_proba(wrapper, X_pool[pool[drawn]], iterations))
+                picked = drawn[np.asarray(query.get_ranks(probs)[0])[:n]]  # (not query(probs): Baal 2.1's
+                # stochastic heuristics break there)
             dataset.label(picked.tolist())  # pool-relative indices, as Baal expects
             queried = pool[picked]
 

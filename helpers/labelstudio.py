@@ -4,8 +4,8 @@ Label Studio runs from its own virtual environment (``.venv-labelstudio``; it ne
 ``numpy<2.3``, which the series' environment cannot have), installed by ``make labelstudio-setup`` from
 ``labelstudio/requirements.lock`` and started and stopped by ``make labelstudio-start`` / ``make labelstudio-stop``
 (``python -m helpers.labelstudio start|stop|status``). It listens on 127.0.0.1 only, keeps its database under
-``data/labelstudio/``, and is provisioned with one account and an API token (the ``ACCOUNT`` below; override them with
-``LABEL_STUDIO_USERNAME``, ``LABEL_STUDIO_PASSWORD`` and ``LABEL_STUDIO_USER_TOKEN``).
+``data/labelstudio/``, and is provisioned with one account and an API token (:func:`settings`: defaults below, each
+overridden by its ``LABEL_STUDIO_...`` environment variable, read when it is used, not at import).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -26,13 +27,9 @@ from helpers.procs import detached, stop_group, venv_program
 from helpers.validate import choice, text_list
 
 ROOT = Path(__file__).resolve().parent.parent
-VENV = Path(os.environ.get("LABEL_STUDIO_VENV", ROOT / ".venv-labelstudio"))
 HOME = DATA_DIR / "labelstudio"  # database, media, pid and log (git-ignored like all of data/)
-PORT = int(os.environ.get("LABEL_STUDIO_PORT", 8089))
-URL = os.environ.get("LABEL_STUDIO_URL", f"http://127.0.0.1:{PORT}")
-ACCOUNT = {"username": os.environ.get("LABEL_STUDIO_USERNAME", "student@example.com"),
-           "password": os.environ.get("LABEL_STUDIO_PASSWORD", "labeling-course"),
-           "token": os.environ.get("LABEL_STUDIO_USER_TOKEN", "labeling-course-local-token-0000000000")}
+
+
 START_HINT = "start it with `make labelstudio-start` (after `make labelstudio-setup`)"
 
 FROM_NAME, TO_NAME = "sentiment", "text"
@@ -46,6 +43,31 @@ LABEL_CONFIG = f"""<View>
 
 class LabelStudioError(RuntimeError):
     """A Label Studio call that failed, with what to do about it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    venv: Path
+    port: int
+    url: str
+    username: str
+    password: str
+    token: str
+
+
+def settings() -> Settings:
+    """Where Label Studio is installed and listens, and its account: ``LABEL_STUDIO_VENV``, ``_PORT``, ``_URL``,
+    ``_USERNAME``, ``_PASSWORD`` and ``_USER_TOKEN`` if set, else the defaults; read on every call, so a variable set
+    in a notebook takes effect without a restart."""
+    env = os.environ.get
+    port = env("LABEL_STUDIO_PORT", "8089")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise LabelStudioError(f"LABEL_STUDIO_PORT must be a port number (1-65535), got {port!r}")
+    return Settings(venv=Path(env("LABEL_STUDIO_VENV", ROOT / ".venv-labelstudio")), port=int(port),
+                    url=env("LABEL_STUDIO_URL", f"http://127.0.0.1:{port}"),
+                    username=env("LABEL_STUDIO_USERNAME", "student@example.com"),
+                    password=env("LABEL_STUDIO_PASSWORD", "labeling-course"),
+                    token=env("LABEL_STUDIO_USER_TOKEN", "labeling-course-local-token-0000000000"))
 
 
 # --- the labels in Label Studio's JSON -----------------------------------------------------------------------------
@@ -76,10 +98,10 @@ def read_choice(result) -> int:
 class Client:
     """The REST calls notebook 07 makes, on ``httpx``, with token authentication (``Authorization: Token ...``)."""
 
-    def __init__(self, url: str = URL, token: str | None = None, timeout: float = 60.0):
-        self.url = url.rstrip("/")
+    def __init__(self, url: str | None = None, token: str | None = None, timeout: float = 60.0):
+        self.url = (url or settings().url).rstrip("/")
         self.http = httpx.Client(base_url=self.url, timeout=timeout,
-                                 headers={"Authorization": f"Token {token or ACCOUNT['token']}"})
+                                 headers={"Authorization": f"Token {token or settings().token}"})
 
     def _call(self, method: str, path: str, **kwargs):
         try:
@@ -226,11 +248,12 @@ def wait_for_annotations(client: Client, project: int, task_ids, timeout: float 
 def server_env() -> dict:
     """The server's environment: provisioned account and token, loopback only, nothing phoned home. Label Studio
     also reads unprefixed PORT, HOST, USERNAME and PASSWORD; they are removed so that a shell's own cannot leak in."""
+    s = settings()
     env = {k: v for k, v in os.environ.items() if k not in ("PORT", "HOST", "USERNAME", "PASSWORD")}
-    env.update(LABEL_STUDIO_BASE_DATA_DIR=str(HOME), LABEL_STUDIO_USERNAME=ACCOUNT["username"],
-               LABEL_STUDIO_PASSWORD=ACCOUNT["password"], LABEL_STUDIO_USER_TOKEN=ACCOUNT["token"],
+    env.update(LABEL_STUDIO_BASE_DATA_DIR=str(HOME), LABEL_STUDIO_USERNAME=s.username,
+               LABEL_STUDIO_PASSWORD=s.password, LABEL_STUDIO_USER_TOKEN=s.token,
                LABEL_STUDIO_LATEST_VERSION_CHECK="false", COLLECT_ANALYTICS="false", SENTRY_DSN="",
-               FRONTEND_SENTRY_DSN="", LABEL_STUDIO_HOST=f"http://127.0.0.1:{PORT}")
+               FRONTEND_SENTRY_DSN="", LABEL_STUDIO_HOST=f"http://127.0.0.1:{s.port}")
     return env
 
 
@@ -245,15 +268,16 @@ def _pid() -> int | None:
 
 def start(wait: float = 300.0) -> None:
     """Start the server in the background (if it is not running) and wait until it answers, at most ``wait`` s."""
-    exe = venv_program(VENV, "label-studio")
+    s = settings()
+    exe = venv_program(s.venv, "label-studio")
     if not exe.exists():
-        raise LabelStudioError(f"Label Studio is not installed at {VENV}: run `make labelstudio-setup`.")
+        raise LabelStudioError(f"Label Studio is not installed at {s.venv}: run `make labelstudio-setup`.")
     if Client().health():
-        print(f"Label Studio already answers at {URL}")
+        print(f"Label Studio already answers at {s.url}")
         return
     HOME.mkdir(parents=True, exist_ok=True)
     log = open(HOME / "server.log", "ab")
-    proc = subprocess.Popen([str(exe), "start", "--no-browser", "--internal-host", "127.0.0.1", "--port", str(PORT),
+    proc = subprocess.Popen([str(exe), "start", "--no-browser", "--internal-host", "127.0.0.1", "--port", str(s.port),
                              "--enable-legacy-api-token"], env=server_env(), stdout=log, stderr=log,
                             **detached())
     (HOME / "server.pid").write_text(str(proc.pid))
@@ -262,8 +286,8 @@ def start(wait: float = 300.0) -> None:
         if proc.poll() is not None:
             raise LabelStudioError(f"Label Studio exited with code {proc.returncode}; see {HOME / 'server.log'}")
         if Client().health():
-            print(f"Label Studio answers at {URL} after {time.monotonic() - began:.0f} s "
-                  f"(log in as {ACCOUNT['username']} / {ACCOUNT['password']})")
+            print(f"Label Studio answers at {s.url} after {time.monotonic() - began:.0f} s "
+                  f"(log in as {s.username} / {s.password})")
             return
         time.sleep(2)
     stop()
@@ -291,6 +315,6 @@ if __name__ == "__main__":
     action = sys.argv[1] if len(sys.argv) > 1 else "status"
     choice(action, ("start", "stop", "status"), "action")
     if action == "status":
-        print(f"Label Studio at {URL}: {'answers' if Client().health() else 'not running'}")
+        print(f"Label Studio at {settings().url}: {'answers' if Client().health() else 'not running'}")
     else:
         {"start": start, "stop": stop}[action]()

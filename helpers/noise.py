@@ -11,6 +11,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from helpers.features import classifier, soft_label_fit, tfidf_classifier
 from helpers.labels import ABSTAIN, draw_raters, vote
+from helpers.seeding import numpy_global_seed
 from helpers.validate import choice, share, text_list
 
 
@@ -99,8 +100,8 @@ def synthetic_noise(y, rate: float, kind: str = "uniform", seed: int = 0) -> np.
         raise ValueError("rate must be in [0, 0.5)")
     flip_neg, flip_pos = kinds[kind]
     noise_matrix = np.array([[1 - flip_neg, flip_pos], [flip_neg, 1 - flip_pos]])  # P(noisy=row | true=column)
-    np.random.seed(seed)  # cleanlab's generator draws from NumPy's global state
-    return generate_noisy_labels(y, noise_matrix)
+    with numpy_global_seed(seed):  # cleanlab draws from NumPy's global generator
+        return generate_noisy_labels(y, noise_matrix)
 
 
 def true_noise_matrix(noisy, truth) -> np.ndarray:

@@ -1,6 +1,7 @@
 """The first cell of every notebook: one seeding helper (for notebooks, tests and benchmarks) and the lecture-mode
 switch."""
 
+import contextlib
 import os
 import random
 import sys
@@ -24,6 +25,19 @@ def seed_everything(seed: int = SEED) -> np.random.Generator:
     if "torch" in sys.modules:
         sys.modules["torch"].manual_seed(seed)
     return np.random.default_rng(seed)
+
+
+@contextlib.contextmanager
+def numpy_global_seed(seed: int):
+    """NumPy's global generator seeded with ``seed`` inside the block, and put back as it was after: for libraries
+    that draw from it (cleanlab's noise generation, Baal's stochastic heuristics), so that a helper is repeatable
+    without changing the random numbers of the student's own code."""
+    state = np.random.get_state()
+    np.random.seed(seed)
+    try:
+        yield
+    finally:
+        np.random.set_state(state)
 
 
 LECTURE_MODE = "LECTURE_MODE"

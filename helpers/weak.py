@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.labels import ABSTAIN, NEGATIVE, POSITIVE, check_votes, draw_raters, majority_vote, vote
-from helpers.validate import text_list, whole
+from helpers.validate import choice, text_list, whole
 
 # ----------------------------------------------------------------------------------------------- labeling functions
 # Keyword lists a film critic would write down without looking at the data.
@@ -296,7 +296,13 @@ def proba_to_labels(proba: np.ndarray, covered: np.ndarray, min_confidence: floa
 
 def scoreboard(predictions: dict[str, np.ndarray], y, reference: str = "majority vote") -> pd.DataFrame:
     """Accuracy and coverage of each labeler, and accuracy on the items both it and ``reference`` label."""
+    if not isinstance(predictions, dict) or not predictions:
+        raise TypeError("predictions must be a non-empty dict: {labeler name: one label per item}")
+    choice(reference, predictions, "reference labeler")
     y = np.asarray(y)
+    predictions = {name: np.asarray(pred) for name, pred in predictions.items()}  # lists as well as arrays
+    if wrong := {name: len(p) for name, p in predictions.items() if p.shape != y.shape}:
+        raise ValueError(f"{len(y)} true labels, but these labelers give another number of labels: {wrong}")
     ref = predictions[reference]
     rows = []
     for name, pred in predictions.items():

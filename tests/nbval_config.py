@@ -40,6 +40,7 @@ def pytest_collection_modifyitems(config, items):
 
     needs_server = [item for item in items if item.fspath.basename.startswith("07_")]
     if needs_server and os.environ.get("REQUIRE_LABEL_STUDIO") != "1" and not label_studio_reachable():
-        skip = pytest.mark.skip(reason=f"no Label Studio server at {labelstudio.URL}: {labelstudio.START_HINT}")
+        where = labelstudio.settings().url
+        skip = pytest.mark.skip(reason=f"no Label Studio server at {where}: {labelstudio.START_HINT}")
         for item in needs_server:
             item.add_marker(skip)

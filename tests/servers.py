@@ -19,7 +19,7 @@ def label_studio_or_skip() -> None:
     """Return when the server answers; otherwise skip the calling test (or fail it in CI)."""
     if label_studio_reachable():
         return
-    message = f"no Label Studio server at {labelstudio.URL}: {labelstudio.START_HINT}"
+    message = f"no Label Studio server at {labelstudio.settings().url}: {labelstudio.START_HINT}"
     if os.environ.get("REQUIRE_LABEL_STUDIO") == "1":
         pytest.fail(message)
     pytest.skip(message)

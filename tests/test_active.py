@@ -124,7 +124,7 @@ def test_unknown_names_are_clear_errors_before_any_run():
         active.learning_curves(X[:500], y[:500], X, y, {"a": {}, "b": {"strategy": "entropie"}})
     with pytest.raises(TypeError, match="non-empty dict"):
         active.learning_curves(X[:500], y[:500], X, y, ["uncertainty"])
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="takes 4 positional arguments but 5 were given"):
         active.run_active_learning(X[:500], y[:500], X, y, "uncertainty")  # the knobs are keyword-only
 
 
@@ -163,16 +163,20 @@ def test_baal_runs_the_same_protocol_and_learns(heuristic):
     assert len(set(queried.tolist())) == 50 and queried.max() < 500  # every label asked once, all from the pool
 
 
-def test_bald_is_mutual_information_and_prefers_disagreement():
-    from baal.active.heuristics import BALD
-
+def test_the_bald_heuristic_is_mutual_information_and_prefers_disagreement():
+    """The helpers' Baal heuristic against the lecture's formula written out with the helpers' own entropy:
+    BALD = H(mean prediction) - mean H(each MC sample)."""
     agree = np.tile([[0.5], [0.5]], (1, 20))  # every sample says 50/50: unsure, but no disagreement
     disagree = np.tile([[0.1, 0.9], [0.9, 0.1]], (1, 10))  # samples sure, of opposite sides
-    probs = np.stack([agree, disagree])  # [items, classes, samples]
-    bald = BALD().get_uncertainties(probs)
-    assert bald[0] == pytest.approx(0, abs=1e-9) and bald[1] > 0.3
+    mixed = np.random.default_rng(0).dirichlet([2, 2], size=20).T  # [classes, samples]
+    probs = np.stack([agree, disagree, mixed])  # [items, classes, samples], Baal's layout
+    by_hand = active.entropy(probs.mean(axis=-1)) - np.mean(
+        [active.entropy(probs[:, :, s]) for s in range(probs.shape[-1])], axis=0)
+    bald = active.baal_heuristic("bald", batch=2)
+    assert np.allclose(bald.get_uncertainties(probs), by_hand)
+    assert by_hand[0] == pytest.approx(0, abs=1e-9) and list(bald.get_ranks(probs)[0][:1]) == [1]
     mean = probs.mean(axis=-1)
-    assert active.least_confidence(mean)[0] == active.least_confidence(mean)[1] == pytest.approx(0.5)
+    assert active.least_confidence(mean)[0] == active.least_confidence(mean)[1] == pytest.approx(0.5)  # a tie
 
 
 def test_baal_bad_input_is_a_clear_error_before_any_training():

@@ -195,13 +195,13 @@ def test_label_studio_shows_the_pre_annotation(browser):
     client.set_model_version(project, "model-1")
     task = client.tasks(project)[0]["id"]
 
-    browser.get(f"{ls.URL}/user/login/")
+    browser.get(f"{ls.settings().url}/user/login/")
     WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.NAME, "email"))
-    browser.find_element(By.NAME, "email").send_keys(ls.ACCOUNT["username"])
-    browser.find_element(By.NAME, "password").send_keys(ls.ACCOUNT["password"])
+    browser.find_element(By.NAME, "email").send_keys(ls.settings().username)
+    browser.find_element(By.NAME, "password").send_keys(ls.settings().password)
     browser.find_element(By.CSS_SELECTOR, "form button[type=submit], form input[type=submit]").click()
     WebDriverWait(browser, 60).until(lambda d: "/user/login" not in d.current_url)
-    browser.get(f"{ls.URL}/projects/{project}/data?task={task}")
+    browser.get(f"{ls.settings().url}/projects/{project}/data?task={task}")
     ticked = ("return [...document.querySelectorAll('input[type=checkbox], input[type=radio]')]"
               ".filter(e => e.checked).map(e => (e.closest('label') || e.parentElement).textContent.trim())")
     WebDriverWait(browser, 120, poll_frequency=1).until(

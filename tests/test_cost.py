@@ -25,14 +25,14 @@ def test_annotators_per_item_multiply():
 
 @pytest.mark.parametrize("kwargs", [{"price_per_label": -1}, {"annotators_per_item": 0}])
 def test_bad_cost_parameters(kwargs):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="prices and minutes must be >= 0 and annotators_per_item >= 1"):
         cost.LabelingCost(**kwargs)
 
 
 def test_bad_counts():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="need 0 <= labeled <= needed, got labeled=10, needed=5"):
         cost.remaining_cost(labeled=10, needed=5)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="n_items must be >= 0, got -1"):
         cost.LabelingCost().dollars(-1)
 
 
@@ -117,5 +117,5 @@ def test_accuracy_vs_labels_shape_and_errors():
     y = (X[:, 0] > 0).astype(int)
     curve = cost.accuracy_vs_labels(X[:150], y[:150], X[150:], y[150:], sizes=[10, 100], seeds=[0, 1])
     assert len(curve) == 4 and curve.groupby("n_labels")["accuracy"].mean()[100] > 0.9
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="size 1000 is outside 2..150"):
         cost.accuracy_vs_labels(X[:150], y[:150], X[150:], y[150:], sizes=[1_000])

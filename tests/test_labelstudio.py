@@ -76,7 +76,7 @@ def project(client):
 
 @pytest.mark.slow  # the real Label Studio server
 def test_whoami_is_the_provisioned_account(client):
-    assert client.whoami() == ls.ACCOUNT["username"]
+    assert client.whoami() == ls.settings().username
 
 
 @pytest.mark.slow  # the real Label Studio server
@@ -140,3 +140,15 @@ def test_predictions_score_by_confidence_and_suggest_where_told():
 def test_predictions_need_one_value_per_task():
     with pytest.raises(ValueError, match="one task id, probability and suggestion per task"):
         ls.predictions([1, 2, 3], [0.5, 0.6], "v1")
+
+
+def test_settings_are_read_when_used_not_at_import(monkeypatch):
+    monkeypatch.setenv("LABEL_STUDIO_PORT", "8123")
+    monkeypatch.delenv("LABEL_STUDIO_URL", raising=False)
+    assert ls.settings().url == "http://127.0.0.1:8123" and ls.Client().url == "http://127.0.0.1:8123"
+    assert ls.server_env()["LABEL_STUDIO_HOST"] == "http://127.0.0.1:8123"
+    monkeypatch.setenv("LABEL_STUDIO_USER_TOKEN", "another-token")
+    assert ls.Client().http.headers["Authorization"] == "Token another-token"
+    monkeypatch.setenv("LABEL_STUDIO_PORT", "80a")
+    with pytest.raises(ls.LabelStudioError, match=r"LABEL_STUDIO_PORT must be a port number \(1-65535\), got '80a'"):
+        ls.settings()

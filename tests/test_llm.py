@@ -185,6 +185,16 @@ def test_timeout_is_clear(scripted, tmp_path):
     assert not any(tmp_path.rglob("*.json"))
 
 
+def test_a_run_stops_at_its_first_timeout_instead_of_waiting_out_every_item(scripted):
+    """An endpoint that never answers in time: 40 items, two in flight, 0.3 s per attempt and one retry. The run
+    fails once the items in flight have had their two attempts, not after 40 items of them."""
+    srv = scripted(("sleep", 2.0))
+    started = time.monotonic()
+    with pytest.raises(llm.LLMError, match=r"did not answer within the client's timeout \(0.3 s\), after 1 retries"):
+        srv.labeler(timeout=0.3, max_retries=1, concurrency=2).generate([MSG[0]] * 40)
+    assert time.monotonic() - started < 6 and srv.hits < 10  # the items in flight, not 40 x 2 attempts
+
+
 def test_429_then_success_is_retried(scripted, tmp_path):
     srv = scripted((429, {"error": {"message": "slow down"}}), (200, chat_body("POSITIVE")))
     lab = srv.labeler(tmp_path)

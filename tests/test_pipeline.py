@@ -1,6 +1,8 @@
 """Part 6 helpers: the pool, the one ledger, and each stage on its own (the stages end to end run in notebook 06
 and benchmarks/hybrid_pipeline.py on the real data)."""
 
+import time
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -112,13 +114,15 @@ def test_weak_stage_labels_the_sure_items_and_pays_for_dev(real):
     movies, X, rows = real
     pool = pl.Pool(movies.iloc[rows["train"]].reset_index(drop=True), X[rows["train"]])
     led = pl.CostLedger()
+    began = time.perf_counter()
     proba = pl.weak_stage(pool, movies.iloc[rows["dev"]].reset_index(drop=True), X[rows["dev"]], led,
                           min_confidence=0.8)
+    wall = time.perf_counter() - began
     weak = pool.source == "weak"
     assert proba.shape == (400,) and weak.sum() == led.table().loc[1, "labels"] > 100
     assert (np.maximum(proba, 1 - proba)[weak] >= 0.8).all() and (pool.labels[~weak] == ABSTAIN).all()
     assert np.mean(pool.labels[weak] == movies["label"].to_numpy()[rows["train"]][weak]) > 0.7
-    assert led.table().loc[0, "labels"] == 100 and led.table().loc[1, "machine seconds"] > 0
+    assert led.table().loc[0, "labels"] == 100 and 0.25 * wall < led.table().loc[1, "machine seconds"] <= wall
     with pytest.raises(ValueError, match="100 dev sentences but 99"):
         pl.weak_stage(pool, movies.iloc[rows["dev"]], X[rows["dev"]][:99], led)
 
@@ -133,12 +137,15 @@ def test_clean_stage_drops_flagged_machine_labels_only(real):
     pool.set(np.arange(300), weak_labels[:300], 0.9, "weak")
     pool.set(np.arange(300, 400), weak_labels[300:], 1.0, "human")
     led = pl.CostLedger()
+    began = time.perf_counter()
     dropped = pl.clean_stage(pool, led)
+    wall = time.perf_counter() - began
     assert len(dropped) > 0 and (dropped < 300).all()  # human labels are kept
     assert np.isin(dropped, flipped).mean() > 0.5  # mostly the flipped labels, which are 10% of all
     assert np.isin(flipped[flipped < 300], dropped).mean() > 0.3 and (pool.labels[dropped] == ABSTAIN).all()
     row = led.table().iloc[0]
-    assert row["labels"] == 0 and row["removed"] == len(dropped) and row["machine seconds"] > 0
+    assert row["labels"] == 0 and row["removed"] == len(dropped)
+    assert 0.25 * wall < row["machine seconds"] <= wall  # the stage's own time, measured
     accuracy = pl.train_final(pool, X[rows["test"]], movies["label"].to_numpy()[rows["test"]])
     assert 0.6 < accuracy < 1
 

@@ -206,3 +206,14 @@ def test_quality_vs_quantity_refuses_a_budget_that_buys_nothing(budgets):
     df = pd.DataFrame({"label": [0, 1], "n_raters": [3, 3], "ratings": [[1, 1, 1], [-1, -1, -1]]})
     with pytest.raises(ValueError, match="a budget \\(rater judgements\\) must be a whole number >= 1"):
         weak.quality_vs_quantity(df, np.zeros((2, 2)), np.zeros((1, 2)), [0], budgets=budgets, raters=(1, 3))
+
+
+def test_scoreboard_takes_lists_and_checks_its_input():
+    board = weak.scoreboard({"majority vote": [1, 0, -1, 1], "lf": [1, 1, 1, -1]}, [1, 0, 0, 1])
+    assert board.loc["majority vote", "accuracy"] == 1.0 and board.loc["lf", "coverage"] == 0.75
+    assert board.loc["lf", "accuracy on shared items"] == 0.5  # items 0 and 1, which both label
+    assert board.loc["lf", "majority vote on shared items"] == 1.0  # lists gave 0.5 here before
+    with pytest.raises(ValueError, match="unknown reference labeler 'majority'"):
+        weak.scoreboard({"majority vote": [1, 0]}, [1, 0], reference="majority")
+    with pytest.raises(ValueError, match=r"4 true labels, but .*\{'lf': 3\}"):
+        weak.scoreboard({"majority vote": [1, 0, -1, 1], "lf": [1, 1, 1]}, [1, 0, 0, 1])

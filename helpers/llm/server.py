@@ -236,7 +236,8 @@ def connect(timeout: float = 30.0, max_retries: int = 2, model: str = "smollm2",
     ``"gemma3"``) on ``servers`` local servers of ``threads`` threads each (defaults: :data:`DEFAULT_SERVERS`,
     :data:`DEFAULT_THREADS`, or ``LABELING_LLM_SERVERS`` / ``LABELING_LLM_THREADS``), started once per kernel and
     reused. ``max_retries`` is the client's own retry with backoff on connection errors, 408/409/429 and 5xx;
-    ``timeout`` is per attempt."""
+    ``timeout`` is per attempt, so an endpoint that accepts requests and never answers fails a request after
+    ``timeout * (1 + max_retries)`` s (90 s by default; the error says so), and a run stops at its first failure."""
     for name, value in (("timeout", timeout), ("max_retries", max_retries)):
         if not isinstance(value, (int, float)) or isinstance(value, bool) or not value >= 0:
             raise ValueError(f"{name} must be a number >= 0, got {value!r}")
