@@ -28,7 +28,7 @@ def run_over_seeds(evaluate, seeds) -> tuple[list[dict], dict]:
 
 
 PACKAGES = ("numpy", "scikit-learn", "torch", "modAL-python", "baal", "snorkel", "cleanlab", "openai", "xllamacpp",
-            "sentence-transformers")
+            "sentence-transformers", "onnxruntime")
 
 
 def provenance() -> dict:

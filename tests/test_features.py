@@ -55,3 +55,16 @@ def test_a_truncated_or_mismatched_cache_names_the_file_and_the_fix(tmp_path):
     with pytest.raises(features.DataError, match=r"holds 3 rows for 2 texts; delete it"):
         features.cached_per_text("test", ["a", "b"], compute, tmp_path)
     assert calls == [2]  # nothing recomputed behind the student's back
+
+
+@pytest.mark.slow  # fetches all-mpnet-base-v2 (404 MB) on first use and exports it to ONNX (about 15 s)
+def test_mpnet_on_onnx_runtime_gives_sentence_transformers_numbers():
+    from sentence_transformers import SentenceTransformer
+
+    from helpers.downloads import bundled_folder
+
+    texts = TEXTS + ["A much longer sentence, so that the batch is padded and the mask has to do its work."]
+    ours = features.mpnet_encode(texts, batch_size=2, progress=False)
+    theirs = SentenceTransformer(str(bundled_folder()), device="cpu").encode(texts, normalize_embeddings=True)
+    assert ours.shape == (4, features.MPNET_DIM) and np.allclose(ours, theirs, atol=1e-4)
+    assert ours[0] @ ours[1] < ours[0] @ ours[0] - 0.5  # two opposite opinions, not one vector

