@@ -39,9 +39,9 @@ from helpers.validate import whole
 
 LOCAL_MODELS = tuple(BUNDLED)  # ("smollm2", "gemma3")
 # Two servers of one llama.cpp thread each (at most one server per usable CPU). On the 2-core machines the series
-# is built on, that ties with one two-thread server on a quiet machine (3.3-3.8 against 3.6-4.0 labels/s), and with
-# the other core busy it keeps 3.1 labels/s where the two-thread server falls to 0.4: llama.cpp's threads wait for
-# each other by spinning (benchmarks/llm_threads.py). Settings: connect(threads=..., servers=...) or
+# is built on, that is close to one two-thread server on a quiet machine (9.4 against 10.1 labels/s), and with the
+# other core busy it keeps 6.9 labels/s where the two-thread server falls to 0.4: llama.cpp's threads wait for each
+# other by spinning (benchmarks/llm_threads.py). Settings: connect(threads=..., servers=...) or
 # LABELING_LLM_THREADS / LABELING_LLM_SERVERS.
 DEFAULT_THREADS, DEFAULT_SERVERS = 1, 2
 ENGINE = "llama.cpp"  # part of the response-cache key: another engine's replies are not reused
