@@ -370,7 +370,7 @@ def ex06_allocation(allocation, run, board: pd.DataFrame, *, budget: float = 150
     if n_dev < 20:
         raise AssertionError("at least 20 dev labels: the LFs are checked, and the dev-model LF trained, on them.")
     if n_llm > 400:
-        raise AssertionError("at most 400 LLM items: the local model labels about three a second.")
+        raise AssertionError("at most 400 LLM items, as in the benchmark: more would make one run long.")
     dollars = price * (n_dev + n_human)
     if dollars > budget + 1e-9:
         raise AssertionError(f"{n_dev + n_human} human labels cost ${dollars:,.2f}, over the ${budget:,.0f} budget.")
