@@ -13,6 +13,7 @@ import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.linear_model import LogisticRegression
 
+from helpers.features import C_FEW_LABELS, classifier
 from helpers.labels import NEGATIVE, POSITIVE
 from helpers.seeding import numpy_global_seed
 from helpers.validate import choice, share, whole
@@ -28,13 +29,9 @@ def quiet_modal():
         yield
 
 
-# With a few hundred labels on unit-length embeddings the series' default C=1 underfits (at 20 labels it predicts
-# one class); C=10 was chosen on the dev split and is used for every strategy alike.
-AL_C = 10.0
-
-
 def model(seed: int = 0) -> LogisticRegression:
-    return LogisticRegression(C=AL_C, max_iter=2000, random_state=seed)
+    """The series' classifier for the few labels of an active-learning run (``features.C_FEW_LABELS``)."""
+    return classifier(seed, C_FEW_LABELS)
 
 
 # ----------------------------------------------------------------------------------------------- the three scores

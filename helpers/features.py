@@ -179,9 +179,17 @@ def tfidf_classifier(seed: int = 0):
     return make_pipeline(tfidf_vectorizer(), classifier(seed))
 
 
-def classifier(seed: int = 0) -> LogisticRegression:
-    """The series' default downstream model: logistic regression, L2, C=1."""
-    return LogisticRegression(C=1.0, max_iter=2000, random_state=seed)
+# The series' one downstream model, logistic regression with an L2 penalty, and its one choice, the penalty's
+# strength C. With thousands of labels (the ceiling, weak and noisy labels, the hybrid pipeline, whose active stage
+# trains on the weak labels too) C=1. With the tens to hundreds of labels of an active-learning run C=1 underfits
+# unit-length embeddings (at 20 labels it predicts one class), and C=10, chosen on the dev split, is used for every
+# query strategy alike (helpers.active.model).
+C_MANY_LABELS, C_FEW_LABELS = 1.0, 10.0
+
+
+def classifier(seed: int = 0, C: float = C_MANY_LABELS) -> LogisticRegression:
+    """The series' downstream model: logistic regression, L2, ``C`` (see the note above), lbfgs."""
+    return LogisticRegression(C=C, max_iter=2000, random_state=seed)
 
 
 def soft_label_fit(X, proba_pos, seed: int = 0) -> LogisticRegression:
