@@ -22,7 +22,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_score
 
 import helpers
 from helpers import data, features
-from helpers.downloads import DATA_DIR, bundled_folder
+from helpers.downloads import DATA_DIR
 from helpers.labels import ABSTAIN
 
 N_SAMPLE, CS, TOLERANCE, N_SMALL, DRAWS = 1000, (0.1, 1.0, 10.0, 100.0), 0.005, 200, 5
@@ -81,7 +81,7 @@ def main() -> None:
     keep = (table["label"] != ABSTAIN).to_numpy()
     y, split = table["label"].to_numpy()[keep], table["split"].to_numpy()[keep]
     sample = table["text"].sample(N_SAMPLE, random_state=0).tolist()
-    folder = bundled_folder()
+    folder = features.mpnet_folder()
     runs = ways(folder)
     speed, reference = {}, None
     for name, encode in runs.items():

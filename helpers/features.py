@@ -17,7 +17,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from helpers.downloads import DATA_DIR, DataError, read_cache, write_atomically
+from helpers.downloads import DATA_DIR, DataError, bundled_folder, read_cache, write_atomically
 from helpers.validate import text_list
 
 EMBEDDING_DIM = 384
@@ -54,9 +54,7 @@ def mpnet_onnx(data_dir: Path | None = None) -> Path:
     """all-mpnet-base-v2's transformer as an ONNX file beside its verified folder (``data/all-mpnet-base-v2.onnx``),
     exported once from the safetensors weights with torch's exporter (about 15 s): ONNX Runtime runs it about twice
     as fast as torch on 2 cores, with the same numbers (benchmarks/encoder.py)."""
-    from helpers.downloads import bundled_folder
-
-    folder = bundled_folder(data_dir)
+    folder = mpnet_folder(data_dir)
     path = folder.parent / f"{folder.name}.onnx"
     if path.exists():
         return path
@@ -80,14 +78,27 @@ def mpnet_onnx(data_dir: Path | None = None) -> Path:
 
 
 @functools.cache
-def mpnet_session(path: str, threads: int | None = None):
-    """An ONNX Runtime session on the CPU for the exported model (one per process and file)."""
+def mpnet_folder(data_dir: Path | None = None) -> Path:
+    """The verified model folder (:func:`helpers.downloads.bundled_folder`), its 438 MB checked once per process."""
+    return bundled_folder(data_dir)
+
+
+@functools.cache
+def mpnet_tokenizer(folder: Path):
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(folder)
+
+
+@functools.cache
+def mpnet_session(path: str):
+    """An ONNX Runtime session on the CPU for the exported model, one thread per usable core (one per process)."""
     import onnxruntime as ort
 
     from helpers.procs import usable_cpus
 
     options = ort.SessionOptions()
-    options.intra_op_num_threads = threads or usable_cpus()
+    options.intra_op_num_threads = usable_cpus()
     return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
 
 
@@ -97,13 +108,10 @@ def mpnet_encode(texts, batch_size: int = 64, progress: bool = True, data_dir: P
     length and batched (little padding), the model's mean pooling over real tokens, then L2 normalisation, as
     sentence-transformers does. ``session``: another ONNX session of the same model (a benchmark's)."""
     from tqdm.auto import tqdm
-    from transformers import AutoTokenizer
-
-    from helpers.downloads import bundled_folder
 
     texts = text_list(texts)
     session = session or mpnet_session(str(mpnet_onnx(data_dir)))
-    tokenizer = AutoTokenizer.from_pretrained(bundled_folder(data_dir))
+    tokenizer = mpnet_tokenizer(mpnet_folder(data_dir))
     order = np.argsort([len(t) for t in texts], kind="stable")
     out = np.empty((len(texts), MPNET_DIM), np.float32)
     for start in tqdm(range(0, len(texts), batch_size), desc="mpnet embeddings", disable=not progress):
