@@ -8,6 +8,8 @@ Speed of each way to run mpnet: seconds to embed a fixed random sample of N_SAMP
 all of them), after one warm-up batch, and the cosine of its embeddings to sentence-transformers' on torch:
   torch fp32 (sentence-transformers, the reference), ONNX Runtime fp32 at three batch sizes, ONNX Runtime's dynamic
   int8 quantization of the weights, and torch's dynamic int8 quantization of the linear layers.
+Also: tokens per sentence (the longest is what a shorter max_seq_length could cut: nothing below it changes) and
+ONNX Runtime with 1 thread instead of one per core.
 Rule, fixed before measuring: the fastest way whose test and CV accuracy stay within 0.005 of the reference.
 Run: .venv/bin/python benchmarks/encoder.py   (after `make data`; about 25 min on 2 cores, keep the machine quiet).
 """
@@ -63,6 +65,9 @@ def ways(folder):
         st_int8 = torch.ao.quantization.quantize_dynamic(SentenceTransformer(str(folder), device="cpu"),
                                                          {torch.nn.Linear}, dtype=torch.qint8)
     fp32, q8 = features.mpnet_session(str(onnx)), ort.InferenceSession(str(int8), providers=["CPUExecutionProvider"])
+    one = ort.SessionOptions()
+    one.intra_op_num_threads = 1
+    fp32_one_thread = ort.InferenceSession(str(onnx), one, providers=["CPUExecutionProvider"])
 
     def torch_way(model):
         return lambda t: model.encode(t, batch_size=64, normalize_embeddings=True, convert_to_numpy=True)
@@ -70,6 +75,8 @@ def ways(folder):
     return {"torch fp32 (sentence-transformers)": torch_way(st),
             **{f"onnxruntime fp32, batch {b}": (lambda t, b=b: features.mpnet_encode(t, b, False, session=fp32))
                for b in (32, 64, 128)},
+            "onnxruntime fp32, batch 64, 1 thread": lambda t: features.mpnet_encode(t, 64, False,
+                                                                                    session=fp32_one_thread),
             "onnxruntime int8 (dynamic)": lambda t: features.mpnet_encode(t, 64, False, session=q8),
             "torch int8 (dynamic, linear layers)": torch_way(st_int8)}
 
@@ -82,6 +89,10 @@ def main() -> None:
     y, split = table["label"].to_numpy()[keep], table["split"].to_numpy()[keep]
     sample = table["text"].sample(N_SAMPLE, random_state=0).tolist()
     folder = features.mpnet_folder()
+    tokens = np.array([len(ids) for ids in features.mpnet_tokenizer(folder)(texts)["input_ids"]])
+    lengths = {"max": int(tokens.max()), "p99": float(np.percentile(tokens, 99)),
+               "over_128": int((tokens > 128).sum()), "over_64": int((tokens > 64).sum())}
+    print("tokens per sentence", lengths, flush=True)  # a shorter max_seq_length truncates nothing above the max
     runs = ways(folder)
     speed, reference = {}, None
     for name, encode in runs.items():
@@ -123,6 +134,7 @@ def main() -> None:
     accurate = [name for name in speed if family[name] is None or within[family[name]]]
     chosen = min(accurate, key=lambda n: speed[n]["seconds_per_1000"])
     path = write_json("encoder", {"n_sample": N_SAMPLE, "n_sentences": len(texts), "tolerance": TOLERANCE,
+                                  "tokens_per_sentence": lengths,
                                   "speed": speed, "accuracy": scores, "within_tolerance": within,
                                   "embed_minutes_all_sentences": embed_minutes, "chosen": chosen,
                                   "rule": "the fastest way whose test and CV accuracy stay within the tolerance of "
