@@ -9,13 +9,18 @@ Prints one summary line and writes benchmarks/results/llm_labeling.json (ids and
 3. The trade-off of per-item shots (the 4 most similar dev sentences by embedding, which defeats the prefix cache).
 4. Generate-and-parse chat prompts (bare, definitions, few-shot, JSON with confidence): parse rate, accuracy, rate.
 5. Three classes and five points, measured the same way on all test sentences (neutral ones included).
+
+``--knn-only`` re-runs part 3 alone, the one part that reads the sentence embeddings, on the test items and with the
+prompt the last full run recorded, and updates its figures in the result (about 2 min; after the encoder changes).
 """
 
+import argparse
+import json
 import os
 
 import numpy as np
 import pandas as pd
-from common import write_result
+from common import RESULTS, write_json, write_result
 from sklearn.metrics import roc_auc_score
 
 import helpers
@@ -71,6 +76,34 @@ def knn_prompts(df, X, items, k=4):
     return prompts
 
 
+def knn_part(conn, df, test, p, n_sub: int = 150) -> dict:
+    """Part 3: the first ``n_sub`` test items with per-item similar shots, against the fixed prompt's ``p``."""
+    _, X = features.binary_movies()
+    sub, y = test.iloc[:n_sub], test["label"].to_numpy()[:n_sub]
+    knn = llm.Labeler(conn, progress=True)
+    p_knn = llm.proba_from_logprobs(knn.score(knn_prompts(df, X, sub)))
+    quality = llm.score_quality(p_knn, y)
+    return dict(knn_accuracy=quality["accuracy"], knn_auroc=quality["auroc"],
+                knn_labels_per_s=len(sub) / knn.ledger.seconds, fixed_on_same_150=llm.score_quality(p[:n_sub], y))
+
+
+def knn_only() -> None:
+    """Part 3 again on the recorded test items and prompt probabilities; the other parts' figures are kept."""
+    path = RESULTS / "llm_labeling.json"
+    result = json.loads(path.read_text())
+    df = data.binary(data.load())
+    test = df.set_index("id").loc[result["test_ids"]].reset_index()
+    conn = llm.connect(timeout=120)
+    part = knn_part(conn, df, test, np.asarray(result["test_p"]))
+    conn.close()
+    result["mean"].update({k: round(v, 4) for k, v in part.items() if isinstance(v, float)})
+    result["fixed_on_same_150"] = part["fixed_on_same_150"]
+    result["knn_rerun"] = {"encoder": "all-mpnet-base-v2", "previous_provenance": result.pop("provenance")}
+    write_json("llm_labeling", result)
+    print(f"LLM labeling, part 3 again: per-item shots {part['knn_accuracy']:.3f} (AUROC {part['knn_auroc']:.3f}) at "
+          f"{part['knn_labels_per_s']:.2f}/s on the first 150 test items -> {path}")
+
+
 def multiclass(labeler, df, prompt_shots, classes, words, name):
     """Logprob labeling over more classes: exact accuracy against the consensus class, and chance."""
     items = df[df["split"] == "test"].sample(N_MULTI, random_state=0)
@@ -123,15 +156,7 @@ def main() -> None:
     out["test_p"] = np.round(p, 4).tolist()
 
     # 3. per-item similar shots vs the fixed prefix, on the first 150 test items
-    _, X = features.binary_movies()
-    sub = test.iloc[:150]
-    n_sub = len(sub)
-    knn = llm.Labeler(conn, progress=True)
-    lp_knn = knn.score(knn_prompts(df, X, sub))
-    out.update(knn_accuracy=llm.score_quality(llm.proba_from_logprobs(lp_knn), y[:n_sub])["accuracy"],
-               knn_auroc=llm.score_quality(llm.proba_from_logprobs(lp_knn), y[:n_sub])["auroc"],
-               knn_labels_per_s=n_sub / knn.ledger.seconds,
-               fixed_on_same_150=llm.score_quality(p[:n_sub], y[:n_sub]))
+    out.update(knn_part(conn, df, test, p))
 
     # 4. generate-and-parse chat prompts
     gen_items = test.iloc[:N_GEN]
@@ -179,4 +204,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--knn-only", action="store_true", help="re-run part 3 only (see the docstring)")
+    knn_only() if parser.parse_args().knn_only else main()
