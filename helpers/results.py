@@ -104,7 +104,8 @@ def lecture_claims():
         ("Handling noisy labels saves 1.5-2x", "1.5-2x",
          f"review lift {nl['real_lift_at_10pct']:.1f}x at a 10% budget; best remedy {best_remedy} "
          f"{remedies[best_remedy] - remedies['do nothing']:+.3f} test accuracy",
-         "5 seeds; test standard error about 0.013", "holds for finding errors; accuracy gain within noise",
+         f"5 seeds; test standard error about {se(remedies['do nothing'], benchmark('ceiling')['n_test']):.3f}",
+         "holds for finding errors; accuracy gain within noise",
          "05 §3, §6"),
         ("Hybrid pipelines cut cost 5-20x", "5-20x",
          f"{1 / hy['hybrid_cost_share']:.0f}x cheaper; accuracy {hy['hybrid_accuracy']:.3f} vs "
