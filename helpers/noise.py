@@ -18,7 +18,8 @@ from helpers.validate import choice, share, text_list
 # ----------------------------------------------------------------------------------------------- pred_probs
 def out_of_fold_proba(X, texts, labels, *, seed: int = 0, n_splits: int = 5) -> dict[str, np.ndarray]:
     """Out-of-fold P(class) for every item from two models that see the sentences differently — logistic
-    regression on the sentence embeddings (all-mpnet-base-v2) and on TF-IDF n-grams — and their average (``"ensemble"``).
+    regression on the sentence embeddings (all-mpnet-base-v2) and on TF-IDF n-grams — and their average
+    (``"ensemble"``).
 
     Each item's probabilities come from a model that never saw its (possibly wrong) label.
     """
