@@ -8,13 +8,14 @@ Run: .venv/bin/python benchmarks/encoder_vs_query.py [--seeds N]   (after `make 
 
 import argparse
 
+from active_learning import PROTOCOL
+from active_learning import SETUPS as ALL_SETUPS
 from common import write_json
 
 import helpers
 from helpers import active, features
 
-SETUPS = {"random": dict(strategy="random"), "uncertainty": dict(strategy="uncertainty")}
-PROTOCOL = dict(budget=300, batch=10, n_start=20)
+SETUPS = {name: ALL_SETUPS[name] for name in ("random", "uncertainty")}  # active_learning.py's, same protocol
 
 
 def main() -> None:
