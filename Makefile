@@ -2,16 +2,17 @@
 #   make run    set up, prepare the data, execute every notebook into build/ (make lab opens JupyterLab instead;
 #               make lecture opens it in lecture mode, make student opens the student edition)
 #   make test   set up, prepare the data, run the linter, the unit tests and nbval on every notebook
+#   make site   build the course site into build/site/: the README and the notebooks with their committed outputs
 PYTHON ?= python3
 VENV   ?= .venv
 # a venv keeps its programs in bin/ on Linux and macOS, in Scripts/ on Windows (Git Bash or MSYS make)
 BIN    := $(if $(filter Windows_NT,$(OS)),Scripts,bin)
 PY     := $(VENV)/$(BIN)/python
-NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
+NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb)) $(sort $(wildcard notebooks/deep-dives/*.ipynb))
 LAB_ARGS ?=
 NBVAL  := --nbval --nbval-current-env -p tests.nbval_config --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: setup data run lab lecture student test lint unit nbval bench course-files clean \
+.PHONY: setup data run lab lecture student test lint unit nbval bench course-files site grade clean \
         labelstudio-setup labelstudio-start labelstudio-stop
 
 # The environment is rebuilt only when the pins change; pip's wheel cache makes a rebuild fast after the first.
@@ -23,7 +24,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 
 setup: $(VENV)/.installed
 
-# Label Studio (notebook 07) in its own environment: it needs openai<2 and numpy<2.3, which the series cannot have.
+# Label Studio (the deep dive 06b) in its own environment: it needs openai<2 and numpy<2.3, which the series cannot have.
 # It listens on 127.0.0.1 only and keeps its database under data/labelstudio/ (README: how to log in).
 LS_VENV ?= .venv-labelstudio
 $(LS_VENV)/.installed: labelstudio/requirements.lock
@@ -58,7 +59,7 @@ lecture: data
 student: data
 	$(PY) -m jupyter lab $(LAB_ARGS) student/
 
-# Label Studio is started for notebook 07 and its tests, and stopped afterwards whatever the result.
+# Label Studio is started for its deep dive (06b) and its tests, and stopped afterwards whatever the result.
 test: data lint labelstudio-start
 	$(PY) -m pytest tests notebooks $(NBVAL); status=$$?; $(PY) -m helpers.labelstudio stop; exit $$status
 
@@ -77,6 +78,20 @@ nbval: data labelstudio-start
 # (docs/figures/). A test checks that both are current.
 course-files: setup
 	$(PY) scripts/course_files.py
+
+# Instructors: grade the notebooks students hand in, SUBMISSIONS/<student>/NN_name.ipynb, with nbgrader (executed in
+# lecture mode, TIMEOUT seconds per cell): one CSV row per student and exercise, passed / failed / not answered, in
+# build/grading/grades.csv (scripts/grade.py says more). The Label Studio deep dive needs `make labelstudio-start`.
+SUBMISSIONS ?=
+TIMEOUT ?= 120
+grade: data
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder (see scripts/grade.py)"; exit 2; }
+	$(PY) scripts/grade.py "$(SUBMISSIONS)" --timeout $(TIMEOUT)
+
+# The course site: README.md as the front page, then notebooks 01-07 and the deep dives, rendered by Sphinx +
+# MyST-NB from their committed outputs (nothing is executed; settings in docs/site/conf.py). Fails on a warning.
+site: setup
+	$(PY) scripts/site.py build/site
 
 bench: data labelstudio-start
 	$(PY) benchmarks/encoder.py
@@ -97,6 +112,7 @@ bench: data labelstudio-start
 	$(PY) benchmarks/noisy_labels.py
 	$(PY) benchmarks/hybrid_pipeline.py
 	$(PY) benchmarks/lecture_mode.py
+	$(PY) benchmarks/site_build.py
 	$(PY) -m helpers.labelstudio stop
 
 clean:

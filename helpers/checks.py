@@ -27,64 +27,39 @@ def _number(answer, what: str = "a number") -> float:
     return float(answer)
 
 
-def ex01_budget(answer: float, n_items: int, price: float = HUMAN_PRICE, annotators: int = 3) -> None:
-    """Notebook 01, exercise 1: the price of ``annotators`` labels per item for ``n_items`` items."""
-    expected = cost.LabelingCost(price_per_label=price, annotators_per_item=annotators).dollars(n_items)
-    if answer is None:
-        raise AssertionError("Your turn: replace None with your answer (a number of dollars).")
-    answer = _number(answer, "the dollars as a number")
-    if math.isclose(answer, expected / annotators, rel_tol=1e-6):
-        raise AssertionError("That is the price of one label per item: every item gets "
-                             f"{annotators} annotators, so multiply by {annotators}.")
-    if not math.isclose(answer, expected, rel_tol=1e-6):
-        raise AssertionError(f"Not quite: {n_items:,} items x {annotators} labels x ${price:.2f} "
-                             f"is not {answer:,.2f}. Check each factor with LabelingCost.")
-    _ok(f"${expected:,.2f} for {n_items * annotators:,} labels.")
-
-
-def ex01_even_panels(gain_3_to_4: float, gain_3_to_5: float, summary: pd.DataFrame) -> None:
-    """Notebook 01, exercise 2: what a 4th and a 5th annotator add over a 3-rater vote (``summary`` by k)."""
-    if gain_3_to_4 is None or gain_3_to_5 is None:
-        raise AssertionError("Your turn: compute both gains from the summary table (rows are k).")
-    want4 = summary.loc[4, "mean"] - summary.loc[3, "mean"]
-    want5 = summary.loc[5, "mean"] - summary.loc[3, "mean"]
-    for got, want, name in ((gain_3_to_4, want4, "gain_3_to_4"), (gain_3_to_5, want5, "gain_3_to_5")):
-        if not math.isclose(got, want, abs_tol=1e-9):
-            raise AssertionError(f"{name} should be a difference of two 'mean' values of the summary "
-                                 f"(accuracy at the larger k minus at k=3); got {got:.4f}.")
-    _ok(f"a 4th rater adds {want4:+.4f}, a 4th and a 5th together {want5:+.4f}: with an even panel, ties are coin "
-        "flips, so pay for odd panels.")
-
-
-def ex01_most_disputed(answer_id: str, movies: pd.DataFrame, label3: str = "POSITIVE") -> None:
-    """Notebook 01, exercise 3: the id of the ``label3`` sentence whose raters agree least with its label."""
-    subset = movies[movies["label3"] == label3]
-    lowest = subset["agreement"].min()
-    winners = set(subset.loc[subset["agreement"] == lowest, "id"])
-    if answer_id is None:
-        raise AssertionError("Your turn: give the id (a string) of the sentence.")
-    if answer_id not in set(movies["id"]):
-        raise AssertionError(f"{answer_id!r} is not an id of the table; ids are strings such as '1'.")
-    if answer_id not in set(subset["id"]):
-        raise AssertionError(f"Sentence {answer_id} is not labeled {label3}: filter on label3 first.")
-    if answer_id not in winners:
-        got = subset.loc[subset["id"] == answer_id, "agreement"].item()
-        raise AssertionError(f"Sentence {answer_id} has agreement {got:.2f}; one has {lowest:.2f}. "
-                             "Sort by agreement, ascending.")
-    _ok(f"sentence {answer_id}: only {lowest:.0%} of its raters are on the side of its {label3} label.")
-
-
-def ex02_entropy(entropy_bits: float) -> None:
-    """Notebook 02, exercise 1: the entropy of [0.50, 0.49, 0.01] in bits."""
-    p = np.array([0.50, 0.49, 0.01])
-    bits, nats = float(-(p * np.log2(p)).sum()), float(-(p * np.log(p)).sum())
-    if entropy_bits is None:
-        raise AssertionError("Your turn: -(p * log2(p)).sum().")
-    if math.isclose(entropy_bits, nats, abs_tol=1e-6):
-        raise AssertionError(f"{nats:.3f} is in nats (natural log); the question asks for bits: use np.log2.")
-    if not math.isclose(entropy_bits, bits, abs_tol=1e-6):
-        raise AssertionError(f"{entropy_bits:.3f} is not it; mind the minus sign and the base.")
-    _ok(f"{bits:.3f} bits: close to 1 bit, as for a coin flip between the two top classes.")
+def ex01_panel(k, predicted_accuracy, movies: pd.DataFrame, *, target: float = 0.975, seed: int = 2027,
+               n_resamples: int = 10, max_k: int = 7) -> pd.DataFrame:
+    """Notebook 01's exercise: the cheapest panel size ``k`` whose majority vote agrees with the held-out raters on at
+    least ``target`` of the sentences, and a prediction of that agreement. Judged on rater draws the notebook did not
+    make (``seed``): passes when ``k`` is the smallest size whose mean agreement reaches the target there and the
+    prediction is within a point of it. Returns the measured table (k, mean, min, max over the draws)."""
+    if k is None or predicted_accuracy is None:
+        raise AssertionError("Your turn: set k (annotators per sentence) and predicted_accuracy (a share, e.g. 0.95).")
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+        raise AssertionError(f"Give k as a whole number of annotators, not {k!r}.")
+    if not 1 <= k <= max_k:
+        raise AssertionError(f"k must be between 1 and {max_k}: the held-out reference needs raters left over, and "
+                             "every sentence has at least 15 (section 4).")
+    predicted = _number(predicted_accuracy, "predicted_accuracy as a share between 0 and 1")
+    if not 0 <= predicted <= 1:
+        raise AssertionError(f"predicted_accuracy is a share between 0 and 1, not {predicted}.")
+    curve = cost.majority_vote_curve(movies, ks=range(1, max_k + 1), n_resamples=n_resamples, seed=seed)
+    measured = curve.groupby("k")["acc_heldout"].agg(["mean", "min", "max"])
+    if measured.loc[k, "mean"] < target:
+        raise AssertionError(f"On new draws of raters, a {k}-rater vote falls short of {target:.1%} agreement with the "
+                             "held-out raters. Read the held-out curve of section 4, not the full-panel one.")
+    cheapest = int(measured.index[measured["mean"] >= target][0])
+    if k > cheapest:
+        raise AssertionError(f"A {k}-rater panel reaches {target:.1%}, but so does a smaller, cheaper one: every extra "
+                             "annotator is another $0.30 per sentence (section 4's curve).")
+    if abs(predicted - measured.loc[k, "mean"]) > 0.01:
+        raise AssertionError(f"k = {k} is the right panel, but your prediction is more than a point away from what new "
+                             "draws measure: read the held-out curve of section 4 at your k.")
+    _ok(f"{k} annotators per sentence: {measured.loc[k, 'mean']:.1%} agreement with the held-out raters on new draws "
+        f"(range {measured.loc[k, 'min']:.1%} to {measured.loc[k, 'max']:.1%}), your prediction {predicted:.1%}; "
+        f"{k - 1} would give {measured.loc[k - 1, 'mean']:.1%}." if k > 1 else f"one annotator: "
+        f"{measured.loc[k, 'mean']:.1%}.")
+    return measured
 
 
 def ex02_query_strategy(strategy, X_pool, y_pool, X_eval, y_eval, *, seeds=(11, 12, 13), budget: int = 150,
@@ -183,20 +158,6 @@ def ex03_own_lfs(my_lfs, table: pd.DataFrame, L: np.ndarray, y, split, *, max_co
     return table_out
 
 
-def ex03_closed_form(alpha_1: float) -> None:
-    """Notebook 03, exercise 2: the closed-form accuracy of LF 1 in the lecture's example."""
-    if alpha_1 is None:
-        raise AssertionError("Your turn: compute alpha_1 with the formula.")
-    if math.isclose(alpha_1, 0.80, abs_tol=1e-3):
-        raise AssertionError("0.80 is the lecture's stated answer, which does not satisfy its own equations.")
-    if math.isclose(alpha_1, 0.5 - (0.862284 - 0.5), abs_tol=1e-3):
-        raise AssertionError("That is the other root of the square: an LF worse than a coin. Take 1 + sqrt(...).")
-    if not math.isclose(alpha_1, 0.862284, abs_tol=1e-4):
-        raise AssertionError(f"{alpha_1:.4f} is not it: (2*0.85-1)*(2*0.80-1)/(2*0.90-1) = 0.525, "
-                             "then alpha = (1 + sqrt(0.525)) / 2.")
-    _ok(f"alpha_1 = {alpha_1:.3f}, as the torch solver found.")
-
-
 def ex04_prompt(template, labeler, items: pd.DataFrame, *, words=(" negative", " positive")) -> pd.DataFrame:
     """Notebook 04, exercise 1: a labeling prompt of your own, a template around ``{text}`` after which the model's
     next word is read with logprobs. Scored on ``items`` (dev sentences the notebook did not show; any that the
@@ -239,46 +200,8 @@ def ex04_prompt(template, labeler, items: pd.DataFrame, *, words=(" negative", "
     return table
 
 
-def ex04_confident_mistake(answer_id, items: pd.DataFrame, proba, min_confidence: float = 0.9) -> None:
-    """Notebook 04, exercise 2: a sentence the LLM labels with confidence >= ``min_confidence`` against the raters'
-    consensus (``items``: the scored rows, in the order of ``proba``)."""
-    if answer_id is None:
-        raise AssertionError("Your turn: set answer_id to the id of a sentence from the scored items.")
-    proba = np.asarray(proba)
-    where = np.flatnonzero(items["id"].to_numpy() == answer_id)
-    if not len(where):
-        raise AssertionError(f"{answer_id} is not among the scored items; pick an id from their 'id' column.")
-    i = where[0]
-    conf, pred, truth = max(proba[i], 1 - proba[i]), int(proba[i] > 0.5), int(items["label"].iat[i])
-    if pred == truth:
-        raise AssertionError(f"The LLM got {answer_id} right (P(positive) = {proba[i]:.2f}); look for a mistake.")
-    if conf < min_confidence:
-        raise AssertionError(f"{answer_id} is a mistake, but a hesitant one (confidence {conf:.2f}); find one at "
-                             f"{min_confidence} or more: the kind routing cannot catch.")
-    _ok(f"the LLM is {conf:.0%} sure of the wrong side for: {items['text'].iat[i]!r} "
-        f"(raters' mean {items['mean'].iat[i]:+.2f}).")
-
-
-def ex04_cost(answer: float, ledger, n_labels: int, model: str = "gpt-3.5-turbo") -> None:
-    """Notebook 04, exercise 3: what ``n_labels`` labels would cost at ``model``'s prices, with this run's tokens
-    per label (``ledger``: the run's ``helpers.llm.Ledger``)."""
-    from helpers.pricing import token_cost
-    if answer is None:
-        raise AssertionError("Your turn: compute the dollars from the ledger's tokens per label and PRICES.")
-    answer = _number(answer, "the dollars as a number")
-    if not getattr(ledger, "requests", 0):
-        raise AssertionError("Pass the ledger of the live run (scorer.ledger): this one has recorded no requests.")
-    per_label = token_cost(ledger.prompt_tokens, ledger.completion_tokens, model) / ledger.requests
-    want = per_label * n_labels
-    if math.isclose(answer, want * 1e6, rel_tol=1e-3):
-        raise AssertionError("PRICES are dollars per million tokens: divide by 1,000,000.")
-    if not math.isclose(answer, want, rel_tol=1e-3):
-        raise AssertionError(f"Not quite: tokens per label (prompt and completion, priced separately) times "
-                             f"{n_labels:,} labels is not ${answer:,.4f}.")
-    _ok(f"${want:,.2f} for {n_labels:,} labels at {model} prices (${1000 * per_label:.3f} per 1,000).")
-
-
 REMEDIES = ("re-label", "remove", "do nothing")
+
 
 def ex05_remedy(relabel_budget, remedy, expect_better, quality, noisy, second, X_train, X_test, y_test,
                 *, price: float = HUMAN_PRICE, seed: int = 0) -> dict:
@@ -328,21 +251,8 @@ def ex05_remedy(relabel_budget, remedy, expect_better, quality, noisy, second, X
             "dollars": dollars}
 
 
-def ex05_clearest_error(answer_id: str, table: pd.DataFrame, flags, is_error) -> None:
-    """Notebook 05, exercise 2: the flagged, truly wrong label whose raters agreed most."""
-    if answer_id is None:
-        raise AssertionError("Your turn: filter the flagged sentences whose label is wrong, sort by agreement.")
-    candidates = table[np.asarray(flags) & np.asarray(is_error)]
-    best = candidates["agreement"].max()
-    if answer_id not in set(candidates["id"]):
-        raise AssertionError(f"Sentence {answer_id!r} is not a flagged real error: use flags & is_error.")
-    got = candidates.loc[candidates["id"] == answer_id, "agreement"].item()
-    if got < best:
-        raise AssertionError(f"Its raters agreed {got:.0%}; another flagged error has {best:.0%}. Sort descending.")
-    _ok(f"sentence {answer_id}: {best:.0%} of raters disagree with the single rater, and cleanlab flagged it.")
-
-
 ALLOCATION_KEYS = ("dev labels", "LLM items", "active-learning labels")
+
 
 def ex06_allocation(allocation, run, board: pd.DataFrame, *, budget: float = 150.0, price: float = HUMAN_PRICE,
                     seed_spread: float | None = None) -> dict:
@@ -399,31 +309,10 @@ def ex06_allocation(allocation, run, board: pd.DataFrame, *, budget: float = 150
     return {"accuracy": accuracy, "dollars": ledger.dollars, "gap": gap, "within_noise": within}
 
 
-def ex06_dominated(answer, board: pd.DataFrame) -> None:
-    """Notebook 06, exercise 2: the strategies another one beats or equals on both accuracy and dollars."""
-    if answer is None:
-        raise AssertionError("Your turn: make a list of names from board.index.")
-    if isinstance(answer, str) or not all(isinstance(a, str) for a in answer):
-        raise AssertionError(f"Give a list of strategy names, such as [{board.index[0]!r}], not {answer!r}.")
-    acc, usd = board["accuracy"], board["dollars"]
-    want = {a for a in board.index for b in board.index
-            if b != a and acc[b] >= acc[a] and usd[b] <= usd[a] and (acc[b] > acc[a] or usd[b] < usd[a])}
-    got = set(answer)
-    if unknown := got - set(board.index):
-        raise AssertionError(f"{sorted(unknown)} are not strategies; use the names in board.index.")
-    if missing := want - got:
-        a = sorted(missing)[0]
-        raise AssertionError(f"{a!r} is dominated too: look for a strategy at least as accurate for no more money.")
-    if extra := got - want:
-        a = sorted(extra)[0]
-        raise AssertionError(f"Nothing beats {a!r} on both axes: every cheaper strategy is less accurate.")
-    _ok(f"dominated: {', '.join(sorted(want)) or 'none'}; the rest form the Pareto front.")
-
-
 def ex07_go_on(go_on, X_pool, y_pool, X_test, y_test, *, budget: int, batch: int = 10, n_start: int = 20,
                more_rounds: int = 5) -> None:
-    """Notebook 07, exercise 1: is ``more_rounds`` more rounds of labeling worth it? They are run (the same loop:
-    uncertainty sampling from the same start, the same raters answering) and the test gain is measured, with a
+    """The Label Studio deep dive (06b): are ``more_rounds`` more rounds of labeling worth it? They are run (the same
+    loop: uncertainty sampling from the same start, the same raters answering) and the test gain is measured, with a
     paired bootstrap interval over the test sentences. Worth it = the interval lies above 0."""
     from helpers import active, stats
 

@@ -1,4 +1,5 @@
-"""Part 2 in a real annotation tool: Label Studio on loopback, and a small client for the REST calls of notebook 07.
+"""Part 2 in a real annotation tool: Label Studio on loopback, and a small client for the REST calls of the Label
+Studio deep dive (notebooks/deep-dives/06b_label_studio.ipynb).
 
 Label Studio runs from its own virtual environment (``.venv-labelstudio``; it needs ``openai<2`` and its SDK
 ``numpy<2.3``, which the series' environment cannot have), installed by ``make labelstudio-setup`` from
@@ -96,7 +97,8 @@ def read_choice(result) -> int:
 # --- the client ----------------------------------------------------------------------------------------------------
 
 class Client:
-    """The REST calls notebook 07 makes, on ``httpx``, with token authentication (``Authorization: Token ...``)."""
+    """The REST calls the Label Studio deep dive makes, on ``httpx``, with token authentication
+    (``Authorization: Token ...``)."""
 
     def __init__(self, url: str | None = None, token: str | None = None, timeout: float = 60.0):
         self.url = (url or settings().url).rstrip("/")

@@ -31,9 +31,10 @@ def chosen_prompt(df):
 
 
 def lecture_claims():
-    """The lecture's quantitative claims against what this series measured (notebook 06's scoreboard): one row per
-    claim with the value measured, its spread or interval where the benchmark keeps one, a verdict computed from the
-    numbers, and where it was measured. Every figure is read from ``benchmarks/results/``."""
+    """The lecture's quantitative claims against what this series measured (the scoreboard of the deep dive 06a): one
+    row per claim with the value measured, its spread or interval where the benchmark keeps one, a verdict computed
+    from the numbers, and where it is shown ("03 §4": notebook 03, section 4; "03a §3": the deep dive 03a, section
+    3). Every figure is read from ``benchmarks/results/``."""
     import pandas as pd
 
     from helpers.pricing import HUMAN_PRICE, token_cost
@@ -67,29 +68,29 @@ def lecture_claims():
          f"10 seeds; chosen on dev ({rec})", verdict(saving["test"] >= 2, saving["dev"] >= 2), "02 §3"),
         ("AL reaches 90% with 200 labels; random needs 400+", "90% at 200 labels",
          f"ceiling {hy['all_human_accuracy']:.3f} with all 8,457 labels", "3 seeds (ceiling)",
-         "does not hold" if hy["all_human_accuracy"] < 0.9 else "testable", "02 §8, 01"),
+         "does not hold" if hy["all_human_accuracy"] < 0.9 else "testable", "02 §4, 01"),
         ("Weak supervision saves 10-100x", "10-100x",
          f"weak labels + 1,051 dev labels {ws['downstream_test_accuracy']:.3f}; dev labels alone "
          f"{ws['dev_labels_only_test_accuracy']:.3f}; LFs alone {ws['downstream_no_gold_test_accuracy']:.3f}",
-         "5 seeds; 03 §7 gives the paired interval",
+         "5 seeds; 03 §5 gives the paired interval",
          "holds" if ws["downstream_test_accuracy"] - ws["dev_labels_only_test_accuracy"] > 0.02
-         else "does not hold: the dev labels alone do about as well", "03 §7"),
+         else "does not hold: the dev labels alone do about as well", "03 §5"),
         ("Label model beats majority vote", "better combiner",
          f"{ws['label_model_on_shared']:.3f} vs {ws['majority_vote_on_shared']:.3f} on shared items",
-         "5 seeds", verdict(ws["label_model_on_shared"] > ws["majority_vote_on_shared"]), "03 §5"),
+         "5 seeds", verdict(ws["label_model_on_shared"] > ws["majority_vote_on_shared"]), "03 §4"),
         ("More noisy labels beat fewer perfect ones", "quantity wins",
          f"600 judgements: 1 rater {one['accuracy']:.3f}, 3 raters {three['accuracy']:.3f}",
          f"seed ranges {one['low']:.3f}-{one['high']:.3f} and {three['low']:.3f}-{three['high']:.3f}",
-         verdict(one["accuracy"] > three["accuracy"]), "03 §8"),
+         verdict(one["accuracy"] > three["accuracy"]), "03a §3"),
         ("LLM labeling cuts cost 10-50x", "10-50x",
          f"{human / gpt35:,.0f}x at GPT-3.5 prices; accuracy {lab['test_accuracy']:.3f} vs one rater "
          f"{1 - nl['real_noise_rate']:.3f}", f"accuracy ± {se(lab['test_accuracy'], lab['n_test']):.3f} (SE)",
-         "holds for cost, not at equal quality", "04 §3, §8"),
+         "holds for cost, not at equal quality", "04 §3, §7"),
         ("10,000 labels: $3,000 by hand, $20 by GPT-3.5 (150x)", "150x",
          f"${10_000 * gpt35:.2f} at GPT-3.5 prices for our prompt ({human / gpt35:,.0f}x)",
-         "measured tokens", verdict(human / gpt35 >= 150), "04 §8"),
+         "measured tokens", verdict(human / gpt35 >= 150), "04 §7"),
         ("GPT-4: $20-50 per 1,000 labels", "$20-50", f"${1000 * gpt4:.2f} per 1,000 (one output token per label)",
-         "measured tokens", "lower: a logprob labeler asks for one token", "04 §8"),
+         "measured tokens", "lower: a logprob labeler asks for one token", "04 §7"),
         ("Few-shot examples add 10-20% accuracy", "+10-20%",
          f"chat prompt {bare['accuracy_abstain_wrong']:.2f} -> {few['accuracy_abstain_wrong']:.2f} with examples",
          "100 test sentences", "holds, and more: the examples fix the answer's format"
@@ -98,7 +99,7 @@ def lecture_claims():
         ("More categories lower LLM accuracy", "a drop",
          f"2 classes {lab['test_accuracy']:.3f}, 3 classes {lab['three_class_accuracy']:.3f} (majority "
          f"{lab['three_class_majority_class']:.3f}), 5 points {lab['five_point_accuracy']:.3f}", "300 test sentences",
-         verdict(lab["three_class_accuracy"] < lab["test_accuracy"]), "04 §6"),
+         verdict(lab["three_class_accuracy"] < lab["test_accuracy"]), "04a §2"),
         ("Real data has 5-20% label noise", "5-20%", f"one rater: {nl['real_noise_rate']:.1%} wrong (binary)",
          "5 seeds", verdict(0.05 <= nl["real_noise_rate"] <= 0.20), "05 §1"),
         ("Handling noisy labels saves 1.5-2x", "1.5-2x",
@@ -106,7 +107,7 @@ def lecture_claims():
          f"{remedies[best_remedy] - remedies['do nothing']:+.3f} test accuracy",
          f"5 seeds; test standard error about {se(remedies['do nothing'], benchmark('ceiling')['n_test']):.3f}",
          "holds for finding errors; accuracy gain within noise",
-         "05 §3, §6"),
+         "05 §3, §5"),
         ("Hybrid pipelines cut cost 5-20x", "5-20x",
          f"{1 / hy['hybrid_cost_share']:.0f}x cheaper; accuracy {hy['hybrid_accuracy']:.3f} vs "
          f"{hy['all_human_accuracy']:.3f} all-human", f"3 seeds, sd {runs['hybrid_accuracy'].std():.3f}",

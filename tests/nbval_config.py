@@ -1,6 +1,6 @@
 """nbval configuration, loaded with ``-p tests.nbval_config`` by ``make test``: progress bars on stderr are not
-compared; notebook 04 is compared on a loaded machine, with a cold LLM response cache; and notebook 07 is skipped
-with a hint when no Label Studio server answers (unless REQUIRE_LABEL_STUDIO=1, as in CI).
+compared; notebook 04 is compared on a loaded machine, with a cold LLM response cache; and the Label Studio deep dive
+is skipped with a hint when no Label Studio server answers (unless REQUIRE_LABEL_STUDIO=1, as in CI).
 
 A progress bar (tqdm's ``42%|████   | 5/12 [00:03<00:04, 1.9it/s]``) is drawn differently on every run and is not a
 result; a stderr output made only of such lines is left out of the comparison. Every other output, stderr included
@@ -36,12 +36,12 @@ IPyNbCell.compare_outputs = compare_outputs
 
 
 def pytest_collection_modifyitems(config, items):
-    """Notebook 07 needs the Label Studio server `make labelstudio-start` starts (`make test` does): skipped with
-    that hint when it does not answer, except in CI (REQUIRE_LABEL_STUDIO=1), where it runs and fails."""
+    """The Label Studio deep dive (06b) needs the server `make labelstudio-start` starts (`make test` does): skipped
+    with that hint when it does not answer, except in CI (REQUIRE_LABEL_STUDIO=1), where it runs and fails."""
     from helpers import labelstudio
     from tests.servers import label_studio_reachable
 
-    needs_server = [item for item in items if item.path.name.startswith("07_")]
+    needs_server = [item for item in items if "label_studio" in item.path.name]
     if needs_server and os.environ.get("REQUIRE_LABEL_STUDIO") != "1" and not label_studio_reachable():
         where = labelstudio.settings().url
         skip = pytest.mark.skip(reason=f"no Label Studio server at {where}: {labelstudio.START_HINT}")

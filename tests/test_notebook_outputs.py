@@ -9,6 +9,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tests.course import NOTEBOOKS
+
 ROOT = Path(__file__).resolve().parent.parent
 LIVE_TIMING = re.compile(r"perf_counter|time\.time\(|\.seconds\b|elapsed")
 TIMING_TEXT = re.compile(r"\b(faster|slower|quicker)\b|\d(\.\d+)? ?(s|sec|seconds|ms|labels/s)\b", re.IGNORECASE)
@@ -27,7 +29,7 @@ def printed(cell) -> str:
                    "".join(o.get("data", {}).get("text/plain", "")) for o in cell.get("outputs", []))
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb")))
+@pytest.mark.parametrize("name", NOTEBOOKS)
 def test_cells_that_time_something_print_only_sanitized_times(name):
     nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
     offenders = [(i, line) for i, cell in enumerate(nb.cells)
