@@ -112,6 +112,7 @@ bench: data labelstudio-start
 	$(PY) benchmarks/noisy_labels.py
 	$(PY) benchmarks/hybrid_pipeline.py
 	$(PY) benchmarks/lecture_mode.py
+	$(PY) benchmarks/grading.py
 	$(PY) benchmarks/site_build.py
 	$(PY) -m helpers.labelstudio stop
 

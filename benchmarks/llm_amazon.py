@@ -1,4 +1,4 @@
-"""A labeler on another domain (notebook 04, section 8): the movie-tuned logprob labeler (the shots and threshold
+"""A labeler on another domain (the deep dive 04c): the movie-tuned logprob labeler (the shots and threshold
 benchmarks/llm_labeling.py chose on the movie dev split) applied to the archive's Amazon product sentences, then
 the recipe redone on Amazon's own dev split (shot search, 4 candidates x 100 dev sentences, threshold fitted there).
 Each is scored on the same N_TEST clear Amazon test sentences at three thresholds: 0, the contextual-calibration

@@ -1,4 +1,4 @@
-"""Batch prompting (notebook 04, the lecture's ``batch_label``): ten reviews per chat request against one review
+"""Batch prompting (the deep dive 04b, the lecture's ``batch_label``): ten reviews per chat request against one review
 per request, with the bundled SmolLM2-135M (or OPENAI_BASE_URL's model), on clear test sentences. Both show the
 model the four solved examples notebook 04's shot search chose (one per turn, or as one solved batch).
 

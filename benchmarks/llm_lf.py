@@ -1,6 +1,6 @@
-"""The LLM as one more labeling function (notebook 03, section 7): notebook 04's logprob labeler (the shots and
+"""The LLM as one more labeling function (the deep dive 03a, section 4): notebook 04's logprob labeler (the shots and
 threshold benchmarks/llm_labeling.py chose on dev) scores N train sentences; the results keep their ids and
-P(positive) so that notebook 03 can add the vote `lf_llm` (it abstains below CONFIDENCE) to its label matrix.
+P(positive) so that the deep dive 03a can add the vote `lf_llm` (it abstains below CONFIDENCE) to its label matrix.
 Here the same comparison runs once: Snorkel's LabelModel with and without `lf_llm`, on those sentences.
 Run: .venv/bin/python benchmarks/llm_lf.py   (after `make data`; about 8 min on 2 cores). One line + JSON.
 """

@@ -1,5 +1,5 @@
-"""Two models, one recipe (notebook 04; the lecture's lab: "compare GPT-3.5 vs GPT-4 quality"): the series' logprob
-labeler, its four examples chosen by a shot search on dev (4 candidates x 100 dev sentences), then scored on 300
+"""Two models, one recipe (the deep dive 04c; the lecture's lab: "compare GPT-3.5 vs GPT-4 quality"): the series'
+logprob labeler, its four examples chosen by a shot search on dev (4 candidates x 100 dev sentences), then scored on 300
 clear test sentences: accuracy at the dev-fitted threshold, AUROC, labels per second, prompt tokens per label and
 dollars per 1,000 labels at list prices.
 

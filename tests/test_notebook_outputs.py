@@ -39,6 +39,25 @@ def test_cells_that_time_something_print_only_sanitized_times(name):
     assert offenders == [], f"timing-dependent text compared by nbval in {name}: {offenders[:3]}"
 
 
+TIMING_ASSERT = re.compile(r"^\s*assert\b.*\b\w*(seconds|elapsed|_time)\w*\b", re.MULTILINE)
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_no_assert_compares_a_live_timing(name):
+    """A timing measured live holds on no other machine, or on this one under load: it is printed, never asserted
+    (an assert that BALD's dropout passes are 5x slower than a logistic regression failed on a loaded machine)."""
+    nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
+    offenders = [(i, m.group(0).strip()) for i, cell in enumerate(nb.cells)
+                 if cell.cell_type == "code" and LIVE_TIMING.search(cell.source)
+                 for m in TIMING_ASSERT.finditer(cell.source)]
+    assert offenders == [], f"timing asserted in {name}: {offenders}"
+
+
+def test_the_timing_assert_check_can_fail():
+    assert TIMING_ASSERT.search("x = 1\nassert mc_seconds > 5 * lr_seconds")
+    assert not TIMING_ASSERT.search("assert quality['accuracy'] > 0.8")
+
+
 def test_the_check_catches_the_sentence_that_turned_ci_red():
     assert TIMING_TEXT.search(sanitize("four in flight are no faster than one against the bundled server"))
     assert not TIMING_TEXT.search(sanitize("4 in flight: 6 labels took 4.82 s"))

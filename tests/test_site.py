@@ -7,7 +7,6 @@ REQUIRE_BROWSER=1 (set by .ci/run).
 """
 
 import importlib.util
-import os
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -16,22 +15,13 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tests.servers import find_browser
+from tests.servers import browser_or_skip, headless_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow  # a Sphinx build and a browser
 
-CHROMIUM, CHROMEDRIVER = find_browser()  # tests/servers.py
+CHROMIUM, CHROMEDRIVER = browser_or_skip()  # tests/servers.py
 
-if not (CHROMIUM and CHROMEDRIVER and CHROMIUM.exists() and CHROMEDRIVER.exists()):
-    message = ("needs Chromium and ChromeDriver (Debian: apt-get install chromium chromium-driver; elsewhere set "
-               "CHROMIUM and CHROMEDRIVER to their paths)")
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        raise RuntimeError(message)
-    pytest.skip(message, allow_module_level=True)
-
-from selenium import webdriver  # noqa: E402  (after the skip: selenium is only needed when a browser is there)
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 # What one page tells: its title, the ids its anchors can point to, every URL it refers to, its navigation links
@@ -84,13 +74,7 @@ def server(built):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1400,1000", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    driver = headless_chromium(CHROMIUM, CHROMEDRIVER, tmp_path_factory.mktemp("chromium"))
     yield driver
     driver.quit()
 
