@@ -13,7 +13,7 @@ LAB_ARGS ?=
 NBVAL  := --nbval --nbval-current-env -p tests.nbval_config --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .PHONY: setup data run lab lecture student test lint unit nbval bench course-files site grade clean \
-        labelstudio-setup labelstudio-start labelstudio-stop
+        labelstudio-setup labelstudio-ml-setup labelstudio-start labelstudio-stop
 
 # The environment is rebuilt only when the pins change; pip's wheel cache makes a rebuild fast after the first.
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -34,7 +34,16 @@ $(LS_VENV)/.installed: labelstudio/requirements.lock
 
 labelstudio-setup: $(LS_VENV)/.installed
 
-labelstudio-start: setup labelstudio-setup
+# Its ML backend (06b's last section) in a third: the official SDK, label-studio-ml 1.0.9, pins Flask 1.1.2.
+LS_ML_VENV ?= .venv-labelstudio-ml
+$(LS_ML_VENV)/.installed: labelstudio/ml-backend.lock
+	test -x $(LS_ML_VENV)/$(BIN)/python || $(PYTHON) -m venv $(LS_ML_VENV)
+	$(LS_ML_VENV)/$(BIN)/python -m pip install --disable-pip-version-check -q -r labelstudio/ml-backend.lock
+	touch $@
+
+labelstudio-ml-setup: $(LS_ML_VENV)/.installed
+
+labelstudio-start: setup labelstudio-setup labelstudio-ml-setup
 	$(PY) -m helpers.labelstudio start
 
 labelstudio-stop: setup

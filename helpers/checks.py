@@ -309,7 +309,7 @@ def ex06_allocation(allocation, run, board: pd.DataFrame, *, budget: float = 150
     return {"accuracy": accuracy, "dollars": ledger.dollars, "gap": gap, "within_noise": within}
 
 
-def ex07_go_on(go_on, X_pool, y_pool, X_test, y_test, *, budget: int, batch: int = 10, n_start: int = 20,
+def ex06b_go_on(go_on, X_pool, y_pool, X_test, y_test, *, budget: int, batch: int = 10, n_start: int = 20,
                more_rounds: int = 5) -> None:
     """The Label Studio deep dive (06b): are ``more_rounds`` more rounds of labeling worth it? They are run (the same
     loop: uncertainty sampling from the same start, the same raters answering) and the test gain is measured, with a

@@ -1,5 +1,6 @@
 """Part 2 in a real annotation tool: Label Studio on loopback, and a small client for the REST calls of the Label
-Studio deep dive (notebooks/deep-dives/06b_label_studio.ipynb).
+Studio deep dive (notebooks/deep-dives/06b_label_studio.ipynb), those that connect a project to the ML backend of
+:mod:`helpers.labelstudio_ml` included.
 
 Label Studio runs from its own virtual environment (``.venv-labelstudio``; it needs ``openai<2`` and its SDK
 ``numpy<2.3``, which the series' environment cannot have), installed by ``make labelstudio-setup`` from
@@ -111,12 +112,22 @@ class Client:
         except httpx.TransportError as e:
             raise LabelStudioError(f"No Label Studio server answers at {self.url} ({type(e).__name__}): "
                                    f"{START_HINT}.") from e
+        if response.status_code == 403 and "reserved network address" in response.text:
+            raise LabelStudioError(f"The Label Studio server at {self.url} refused to call that address (its SSRF "
+                                   f"protection: {response.json().get('detail')}). Started with this series' settings "
+                                   "(`make labelstudio-stop labelstudio-start`) it may call loopback, and no other.")
         if response.status_code in (401, 403):
             raise LabelStudioError(f"The Label Studio server at {self.url} refused the token (HTTP "
                                    f"{response.status_code}): pass the token of its account (LABEL_STUDIO_USER_TOKEN; "
                                    "the one `make labelstudio-start` provisioned is the default).")
         if response.is_error:
-            raise LabelStudioError(f"{method} {path} failed with HTTP {response.status_code}: {response.text[:300]}")
+            try:  # a refused request's reasons, where Label Studio gives them (an ML backend it cannot reach, ...)
+                reasons = "; ".join(str(m) for v in response.json()["validation_errors"].values()
+                                    for m in (v if isinstance(v, list) else [v]))
+            except (json.JSONDecodeError, AttributeError, KeyError, TypeError):
+                reasons = None
+            raise LabelStudioError(f"{method} {path} failed with HTTP {response.status_code}: "
+                                   f"{reasons or response.text[:300]}")
         try:
             return response.json() if response.content else None
         except json.JSONDecodeError as e:
@@ -202,6 +213,69 @@ class Client:
             raise LabelStudioError(f"malformed export from {self.url}: expected a list of tasks with 'id' and 'data'")
         return tasks
 
+    # the ML backend (helpers.labelstudio_ml): Label Studio calls it; these calls tell Label Studio where and when
+    def connect_ml_backend(self, project: int, url: str, title: str = "ML backend") -> int:
+        """Connect a project to the ML backend at ``url`` (``POST /api/ml``); Label Studio checks its ``/health`` and
+        ``/setup`` first and creates the webhook (``url/webhook``) that sends it every event. Returns its id."""
+        self.project(project)
+        backend = self._call("POST", "/api/ml", json={"url": url, "project": project, "title": title,
+                                                      "is_interactive": False})
+        return backend["id"]
+
+    def ml_backend(self, backend: int) -> dict:
+        """The connection's ``state`` and ``model_version``, as Label Studio sees them now (it asks ``/setup``)."""
+        return self._call("GET", f"/api/ml/{backend}")
+
+    def train_ml_backend(self, backend: int, timeout: float = 60.0, every: float = 0.5) -> str:
+        """Ask Label Studio to start the backend's training (its "Start training" button: ``POST
+        /api/ml/<id>/train``, which Label Studio sends on as ``START_TRAINING`` to ``/webhook``) and wait, at most
+        ``timeout`` s, for a model trained after the request: the backend names a model by the time its training
+        began, in nanoseconds. Returns that model version."""
+        asked = time.time_ns()
+        self._call("POST", f"/api/ml/{backend}/train")
+        began = time.monotonic()
+        while True:
+            state = self.ml_backend(backend)
+            version = state.get("model_version") or ""
+            if state.get("state") in ("ER", "DI"):
+                raise LabelStudioError(f"ML backend {backend} is {state.get('readable_state')}: "
+                                       f"{state.get('error_message')}")
+            if version.isdigit() and int(version) >= asked:
+                return version
+            if time.monotonic() - began > timeout:
+                raise LabelStudioError(f"ML backend {backend} has no model trained after the request within "
+                                       f"{timeout:.0f} s (its version: {version!r}); see the backend's log "
+                                       "(MLBackend.log_tail())")
+            time.sleep(every)
+
+    def retrieve_predictions(self, project: int, task_ids=None, timeout: float = 300.0) -> int:
+        """Have Label Studio fetch predictions for these tasks (all when None) from the project's ML backend and
+        store them: the Data Manager's "Retrieve Predictions" action, ``POST /api/dm/actions?id=
+        retrieve_tasks_predictions``, one request to the backend's ``/predict`` for all of them; storing them takes
+        Label Studio about 25 ms a task, hence ``timeout``. A backend that does not answer is an error here (Label
+        Studio itself only logs it); check what was stored with ``tasks``."""
+        connected = self._call("GET", "/api/ml", params={"project": project})  # Label Studio asks each /health
+        if not connected:
+            raise LabelStudioError(f"project {project} has no ML backend: connect one with connect_ml_backend")
+        down = [b for b in connected if b["state"] not in ("CO", "TR", "PR")]
+        if down:
+            raise LabelStudioError(f"the ML backend at {down[0]['url']} is {down[0]['readable_state']}: "
+                                   f"{down[0].get('error_message') or 'it does not answer'}")
+        selected = {"all": True, "excluded": []} if task_ids is None else \
+            {"all": False, "included": [int(t) for t in task_ids]}
+        answer = self._call("POST", "/api/dm/actions", params={"id": "retrieve_tasks_predictions", "project": project},
+                            json={"selectedItems": selected}, timeout=timeout)
+        return answer["processed_items"]
+
+    def disconnect_ml_backend(self, backend: int) -> None:
+        """Remove the connection and the webhook Label Studio created for it."""
+        state = self._call("GET", f"/api/ml/{backend}")
+        hooks = self._call("GET", "/api/webhooks", params={"project": state["project"]})
+        for hook in hooks:
+            if hook["url"] == state["url"].rstrip("/") + "/webhook":
+                self._call("DELETE", f"/api/webhooks/{hook['id']}")
+        self._call("DELETE", f"/api/ml/{backend}")
+
     def close(self) -> None:
         self.http.close()
 
@@ -247,15 +321,32 @@ def wait_for_annotations(client: Client, project: int, task_ids, timeout: float 
 
 # --- the server ----------------------------------------------------------------------------------------------------
 
+# Label Studio's SSRF protection refuses to call any reserved network, loopback included, so by default it cannot
+# reach an ML backend (or its webhook) on this machine. The server is given the same list without loopback: it may
+# call 127.0.0.1 and ::1, and still no private, link-local (cloud metadata) or other reserved network. The list is
+# Label Studio 1.23's own (core/utils/io.py, validate_ip).
+BANNED_SUBNETS_BUT_LOOPBACK = (
+    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24",
+    "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4",
+    "233.252.0.0/24", "240.0.0.0/4", "255.255.255.255/32", "::/128", "::ffff:0:0/96", "::ffff:0:0:0/96",
+    "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001:0000::/32", "2001:20::/28", "2001:db8::/32", "2002::/16",
+    "fc00::/7", "fe80::/10", "ff00::/8")
+
+
 def server_env() -> dict:
-    """The server's environment: provisioned account and token, loopback only, nothing phoned home. Label Studio
-    also reads unprefixed PORT, HOST, USERNAME and PASSWORD; they are removed so that a shell's own cannot leak in."""
+    """The server's environment: provisioned account and token, loopback only, nothing phoned home, and loopback
+    the one reserved network it may call (the ML backend, see ``BANNED_SUBNETS_BUT_LOOPBACK``), with time to
+    answer. Label Studio also reads unprefixed PORT, HOST, USERNAME and PASSWORD; they are removed so that a shell's
+    own cannot leak in."""
     s = settings()
     env = {k: v for k, v in os.environ.items() if k not in ("PORT", "HOST", "USERNAME", "PASSWORD")}
     env.update(LABEL_STUDIO_BASE_DATA_DIR=str(HOME), LABEL_STUDIO_USERNAME=s.username,
                LABEL_STUDIO_PASSWORD=s.password, LABEL_STUDIO_USER_TOKEN=s.token,
                LABEL_STUDIO_LATEST_VERSION_CHECK="false", COLLECT_ANALYTICS="false", SENTRY_DSN="",
-               FRONTEND_SENTRY_DSN="", LABEL_STUDIO_HOST=f"http://127.0.0.1:{s.port}")
+               FRONTEND_SENTRY_DSN="", LABEL_STUDIO_HOST=f"http://127.0.0.1:{s.port}",
+               USE_DEFAULT_BANNED_SUBNETS="false", USER_ADDITIONAL_BANNED_SUBNETS=",".join(BANNED_SUBNETS_BUT_LOOPBACK),
+               # it gives an ML backend 1 s to answer /health and 3 s for /setup: too little on a busy 2-core machine
+               ML_TIMEOUT_HEALTH="10", ML_TIMEOUT_SETUP="30")
     return env
 
 

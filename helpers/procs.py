@@ -1,12 +1,14 @@
-"""Processes on any OS, for the servers the series starts (the bundled LLM, Label Studio): how many CPUs this
-process may use, a child in a process group of its own, stopping such a group, and a virtual environment's
-programs. Each has a fallback for where the usual call does not exist (macOS has no ``sched_getaffinity``, Windows
-no process groups in the POSIX sense, and its venvs keep programs in ``Scripts\\``, not ``bin/``)."""
+"""Processes on any OS, for the servers the series starts (the bundled LLM, Label Studio, its ML backend): how many
+CPUs this process may use, a free loopback port, a child in a process group of its own, stopping such a group, and a
+virtual environment's programs. Each has a fallback for where the usual call does not exist (macOS has no
+``sched_getaffinity``, Windows no process groups in the POSIX sense, and its venvs keep programs in ``Scripts\\``,
+not ``bin/``)."""
 
 from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 from pathlib import Path
 
@@ -19,6 +21,13 @@ def usable_cpus() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on at 127.0.0.1 now (the OS picks it), for a child server to bind."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def detached() -> dict:

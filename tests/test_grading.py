@@ -43,7 +43,7 @@ WRONG = {
     "ex05_remedy": ('relabel_budget = 850\nremedy = "re-label"\nexpect_better = True', "you predicted the opposite"),
     "ex06_allocation": ('allocation = {"dev labels": 300, "LLM items": 50, "active-learning labels": 300}',
                         "over the $150 budget"),
-    "ex07_go_on": ("go_on = False", "Not this time"),
+    "ex06b_go_on": ("go_on = False", "Not this time"),
 }
 
 

@@ -19,7 +19,6 @@ import hashlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,7 +33,7 @@ import openai
 from helpers.downloads import BUNDLED, DataError, bundled_file
 from helpers.llm.errors import LLMError
 from helpers.pricing import LOCAL_MODEL
-from helpers.procs import detached, usable_cpus
+from helpers.procs import detached, free_port, usable_cpus
 from helpers.validate import whole
 
 LOCAL_MODELS = tuple(BUNDLED)  # ("smollm2", "gemma3")
@@ -62,12 +61,6 @@ def local_model_path(name: str = "smollm2", data_dir: Path | None = None) -> Pat
         return bundled_file(name, data_dir)
     except DataError as e:
         raise LLMError(str(e)) from None
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class LocalServer:
