@@ -107,7 +107,7 @@ def lecture_claims():
          f"{remedies[best_remedy] - remedies['do nothing']:+.3f} test accuracy",
          f"5 seeds; test standard error about {se(remedies['do nothing'], benchmark('ceiling')['n_test']):.3f}",
          "holds for finding errors; accuracy gain within noise",
-         "05 §3, §5"),
+         "05 §3, §5 (one run; these figures: the benchmark's 5 seeds)"),
         ("Hybrid pipelines cut cost 5-20x", "5-20x",
          f"{1 / hy['hybrid_cost_share']:.0f}x cheaper; accuracy {hy['hybrid_accuracy']:.3f} vs "
          f"{hy['all_human_accuracy']:.3f} all-human", f"3 seeds, sd {runs['hybrid_accuracy'].std():.3f}",
