@@ -21,6 +21,8 @@ from common import write_json
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from helpers import series
+
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_SECONDS = 30
 
@@ -44,7 +46,7 @@ def time_notebook(path: Path) -> dict:
         error = str(err).strip().splitlines()[-1]
     seconds = time.perf_counter() - start
     cells = sorted(((cell_seconds(c), i) for i, c in enumerate(nb.cells) if c.cell_type == "code"), reverse=True)
-    return {"notebook": str(path.relative_to(ROOT / "notebooks")), "core": path.parent.name == "notebooks",
+    return {"notebook": str(path.relative_to(ROOT / "notebooks")), "core": series.is_core(path),
             "seconds": round(seconds, 1),
             "slowest_cells": [{"cell": i, "seconds": round(s, 1)} for s, i in cells[:5]], "error": error}
 
@@ -55,8 +57,7 @@ def main() -> None:
     parser.add_argument("only", nargs="*", help="notebook prefixes, e.g. 02 04 02a (default: all)")
     args = parser.parse_args()
     os.environ["LECTURE_MODE"] = "0" if args.full else "1"  # the kernels inherit it
-    every = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "notebooks" / "deep-dives").glob("*.ipynb"))
-    paths = [p for p in every if not args.only or p.name.split("_")[0] in args.only]
+    paths = [p for p in series.notebooks() if not args.only or p.name.split("_")[0] in args.only]
     rows = []
     for path in paths:
         row = time_notebook(path)

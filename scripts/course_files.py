@@ -22,6 +22,8 @@ from pathlib import Path
 
 import nbformat
 
+from helpers import series
+
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "notebooks"
 STUB = "# Your turn: write your answer here (see the exercise above), then run the check below.\n"
@@ -110,14 +112,9 @@ def readme_figure(nb, name: str) -> bytes:
     raise ValueError(f"{name}: no executed cell tagged readme-figure with a PNG")
 
 
-def notebooks() -> list[Path]:
-    """The core notebooks (notebooks/NN_*.ipynb) in lecture order, then the deep dives (notebooks/deep-dives/)."""
-    return sorted(SOURCE.glob("*.ipynb")) + sorted((SOURCE / "deep-dives").glob("*.ipynb"))
-
-
 def course_files() -> dict[Path, bytes]:
     files = {}
-    for path in notebooks():
+    for path in series.notebooks():
         nb = nbformat.read(path, as_version=4)
         if path.parent == SOURCE or any("readme-figure" in c.metadata.get("tags", []) for c in nb.cells):
             files[ROOT / "docs" / "figures" / f"{path.stem}.png"] = readme_figure(nb, path.name)  # every core one

@@ -41,7 +41,9 @@ import time
 from pathlib import Path
 
 import nbformat
-from course_files import CODE_STUB, ROOT, exercises, nbgrader_source, notebooks
+from course_files import CODE_STUB, ROOT, exercises, nbgrader_source
+
+from helpers import series
 
 COLUMNS = ("student", "notebook", "exercise", "status", "points", "max_points", "message")
 ANSWER_TAGS = {"solution", "your-turn"}  # the instructor's and the student edition's tag of an answer cell
@@ -57,7 +59,7 @@ c.OverwriteCells.add_missing_cells = True
 
 def graded_notebooks() -> dict[str, Path]:
     """The notebooks that have exercises, by number ("01": notebooks/01_labeling_cost.ipynb; a deep dive's "02a")."""
-    return {p.name.split("_")[0]: p for p in notebooks() if exercises(nbformat.read(p, as_version=4))}
+    return {p.name.split("_")[0]: p for p in series.notebooks() if exercises(nbformat.read(p, as_version=4))}
 
 
 def needs_label_studio(nb) -> bool:

@@ -14,6 +14,8 @@ import re
 import sys
 from pathlib import Path
 
+from helpers import series
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 WORDS_PER_MINUTE, MINUTES_PER_CELL = 150, 1
@@ -64,8 +66,8 @@ def minutes(words: int, cells: int) -> int:
 
 def reading_map(prefix: str) -> str:
     """The map as Markdown; ``prefix`` is the path from where it is shown to notebooks/ ("notebooks/" or "")."""
-    core = sorted(NOTEBOOKS.glob("*.ipynb"))
-    deep = sorted((NOTEBOOKS / "deep-dives").glob("*.ipynb"))
+    core = [p for p in series.notebooks() if series.is_core(p)]
+    deep = [p for p in series.notebooks() if not series.is_core(p)]
     runs = run_seconds()
     rows, total = [], [0, 0]
 
@@ -93,8 +95,8 @@ def reading_map(prefix: str) -> str:
 
 def short_map() -> str:
     """Notebook 01's compact map: the lab with times, the deep dives by the notebook they follow."""
-    core = sorted(NOTEBOOKS.glob("*.ipynb"))
-    deep = sorted((NOTEBOOKS / "deep-dives").glob("*.ipynb"))
+    core = [p for p in series.notebooks() if series.is_core(p)]
+    deep = [p for p in series.notebooks() if not series.is_core(p)]
     counts = [load(p) for p in core]
     total = minutes(sum(w for w, _ in counts), sum(c for _, c in counts))
     lab = " → ".join(f"[{p.stem[:2]}]({p.name}) {minutes(*n)} min" for p, n in zip(core, counts))

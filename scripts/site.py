@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from helpers import series
+
 ROOT = Path(__file__).resolve().parent.parent
 CONF = ROOT / "docs" / "site"
 
@@ -29,8 +31,8 @@ def stage(src: Path, root: Path = ROOT) -> Path:
     """Copy what the site is made of from ``root`` into ``src`` (emptied first) and write its index.md."""
     shutil.rmtree(src, ignore_errors=True)
     src.mkdir(parents=True)
-    core = sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    dives = sorted((root / "notebooks" / "deep-dives").glob("*.ipynb"))
+    core = [p for p in series.notebooks(root) if series.is_core(p)]
+    dives = [p for p in series.notebooks(root) if not series.is_core(p)]
     for path in [*core, *dives]:
         (src / path.relative_to(root)).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, src / path.relative_to(root))

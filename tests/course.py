@@ -1,9 +1,9 @@
-"""The series' notebooks as the tests see them: the core notebooks (notebooks/NN_*.ipynb) in lecture order, then the
-deep dives (notebooks/deep-dives/*.ipynb), as paths relative to notebooks/ (scripts/course_files.py lists the same)."""
+"""The series' notebooks as the tests see them (helpers.series lists them): the core notebooks in lecture order, then
+the deep dives, as paths relative to notebooks/."""
 
-from pathlib import Path
+from helpers import series
 
-NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
-CORE = sorted(p.name for p in NOTEBOOKS_DIR.glob("*.ipynb"))
-DEEP_DIVES = sorted(f"deep-dives/{p.name}" for p in (NOTEBOOKS_DIR / "deep-dives").glob("*.ipynb"))
+NOTEBOOKS_DIR = series.ROOT / "notebooks"
+CORE = [p.name for p in series.notebooks() if series.is_core(p)]
+DEEP_DIVES = [f"deep-dives/{p.name}" for p in series.notebooks() if not series.is_core(p)]
 NOTEBOOKS = CORE + DEEP_DIVES

@@ -10,7 +10,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from helpers.procs import free_port
 from tests.servers import browser_or_skip, headless_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,12 +40,6 @@ SETTINGS = {
                                                                         "checkForUpdates": False},
     "@jupyterlab/extensionmanager-extension/plugin.jupyterlab-settings": {"enabled": False},
 }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from helpers import series
 from tests.servers import browser_or_skip, headless_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,9 +88,7 @@ def html_pages(out: Path) -> list[str]:
 
 def notebook_pages() -> list[str]:
     """The notebooks' pages in the series' order: the core notebooks, then the deep dives."""
-    core = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    dives = sorted((ROOT / "notebooks" / "deep-dives").glob("*.ipynb"))
-    return [p.relative_to(ROOT).with_suffix(".html").as_posix() for p in [*core, *dives]]
+    return [p.relative_to(ROOT).with_suffix(".html").as_posix() for p in series.notebooks()]
 
 
 @pytest.fixture(scope="module")
