@@ -120,6 +120,8 @@ bench: data labelstudio-start
 	$(PY) benchmarks/llm_lf.py
 	$(PY) benchmarks/noisy_labels.py
 	$(PY) benchmarks/hybrid_pipeline.py
+	$(PY) benchmarks/ray_scaling.py
+	$(PY) benchmarks/growth.py
 	$(PY) benchmarks/lecture_mode.py
 	$(PY) benchmarks/grading.py
 	$(PY) benchmarks/site_build.py

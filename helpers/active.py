@@ -145,6 +145,9 @@ def next_batch(model, X_pool, candidates, n: int, query=None, **kwargs) -> np.nd
     """The one query step: the ``n`` rows of ``X_pool`` among ``candidates`` (pool rows) that ``query`` picks
     (modAL's signature; default: the learner's own strategy), checked by :func:`_indices`; returns pool rows."""
     candidates = np.asarray(candidates, dtype=int)
+    whole(n, "n (items to query)", 1)
+    if not 0 < n <= len(candidates):
+        raise ValueError(f"cannot query {n} items from {len(candidates)} unlabeled candidates")
     query = query or model.query_strategy
     with quiet_modal():
         picked = _indices(query(model, X_pool[candidates], n_instances=n, **kwargs), n, len(candidates))

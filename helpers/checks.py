@@ -335,3 +335,35 @@ def ex06b_go_on(go_on, X_pool, y_pool, X_test, y_test, *, budget: int, batch: in
             if worth else "The interval includes 0: the gain is within noise. A rising curve of one run is not yet "
                           "evidence; compare its last steps with the round-to-round wiggle."))
     _ok(f"{what}: {'worth another batch' if worth else 'within noise, so stopping was the right call'}.")
+
+
+def ex06c_a_million(first_to_move, machines, fits: dict, llm_share: float, gain: float, *, n: int = 1_000_000,
+                    hours: float = 2.0) -> None:
+    """Past one machine (06c): the hybrid recipe on ``n`` items within ``hours``. Which stage do you
+    move to Ray workers first (the one with the most machine time on the fitted curves), and how many machines like
+    this one finish it in time (``scale.machines_for``: enough, and at most twice what is needed)?"""
+    from helpers import scale
+
+    stages = scale.hybrid_stages(n, fits, llm_share)
+    if not isinstance(first_to_move, str) or first_to_move not in stages:
+        raise AssertionError(f"Your turn: set first_to_move to one of the hybrid's stages: {sorted(stages)}.")
+    need = scale.machines_for(stages, hours, gain)
+    if need is None:
+        raise AssertionError("No number of machines finishes in time here: the stages Ray does not spread take longer "
+                             "than that on their own. Say so to whoever set the deadline.")
+    machines = _number(machines, "the number of machines")
+    slowest = max(stages, key=stages.get)
+    by_hours = ", ".join(f"{stage} {seconds / 3600:.1f} h" for stage, seconds in
+                         sorted(stages.items(), key=lambda kv: -kv[1]))
+    if first_to_move != slowest:
+        share = stages[first_to_move] / 3600
+        raise AssertionError(f"Not this time: on one machine, {first_to_move} takes {share:.1f} h of the hybrid's "
+                             f"{sum(stages.values()) / 3600:.1f} h. Which stage does the hybrid run "
+                             "over every item with the most seconds per item? (scale.hybrid_stages shows each.)")
+    if not need <= machines <= 2 * need:
+        raise AssertionError(f"Not this time: {machines:g} machines " + (
+            "are not enough to finish in time. Spread the stage over more: scale.machines_for counts what each "
+            "added machine adds." if machines < need else
+            "would finish, but a cheaper cluster would too: count again with scale.machines_for."))
+    _ok(f"{slowest} dominates the hybrid on {n:,} items ({by_hours}); {need} machine{'s' if need > 1 else ''} "
+        f"finish{'es' if need == 1 else ''} it in {hours:g} h, each added machine adding {gain:.2f} of one.")

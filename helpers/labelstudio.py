@@ -26,7 +26,7 @@ import numpy as np
 from helpers.data import DATA_DIR
 from helpers.labels import ABSTAIN, LABELS, confidence
 from helpers.procs import detached, stop_group, venv_program
-from helpers.validate import choice, text_list
+from helpers.validate import choice, text_list, whole
 
 ROOT = Path(__file__).resolve().parent.parent
 HOME = DATA_DIR / "labelstudio"  # database, media, pid and log (git-ignored like all of data/)
@@ -153,6 +153,11 @@ class Client:
     def create_project(self, title: str, label_config: str = LABEL_CONFIG) -> int:
         return self._call("POST", "/api/projects", json={"title": title, "label_config": label_config})["id"]
 
+    def delete_project(self, project: int) -> None:
+        """Delete a project with its tasks, annotations and predictions."""
+        self.project(project)
+        self._call("DELETE", f"/api/projects/{project}")
+
     def project(self, project: int) -> dict:
         """The project's settings and counts; an unknown id is an error that lists the projects there are."""
         try:
@@ -182,6 +187,23 @@ class Client:
         predictions = text_list(predictions, "predictions")
         self.project(project)
         return self._call("POST", f"/api/projects/{project}/import/predictions", json=predictions)["created"]
+
+    def model_versions(self, project: int) -> dict[str, int]:
+        """{model version: predictions stored}, newest first (Label Studio's ``/model-versions``)."""
+        self.project(project)
+        return self._call("GET", f"/api/projects/{project}/model-versions/")
+
+    def prune_predictions(self, project: int, keep: int = 1) -> int:
+        """Delete the stored predictions of every model version but the ``keep`` newest (a long-running project
+        stores one prediction per task per round, and every task listing and export carries them all); returns how
+        many were deleted. Annotations are never touched."""
+        whole(keep, "keep (model versions)", 1)
+        versions = list(self.model_versions(project))
+        deleted = 0
+        for version in versions[keep:]:
+            answer = self._call("DELETE", f"/api/projects/{project}/model-versions/", json={"model_version": version})
+            deleted += answer["deleted_predictions"]  # Label Studio 1.23's answer: {"deleted_predictions": n}
+        return deleted
 
     def tasks(self, project: int, which: str = "all", order: str | None = None, n: int = 100_000) -> list:
         """Tasks with their annotations and predictions, in Label Studio's own order. ``which``: "all",

@@ -137,7 +137,10 @@ def llm_stage(pool: Pool, rows: np.ndarray, p_llm: np.ndarray, ledger: CostLedge
     return rows[keep]
 
 
-def active_stage(pool: Pool, ledger: CostLedger, *, budget: int, batch: int = 25, seed: int = 0) -> np.ndarray:
+AL_BATCH = 25  # human labels asked for per active-learning round (one query over the pool each)
+
+
+def active_stage(pool: Pool, ledger: CostLedger, *, budget: int, batch: int = AL_BATCH, seed: int = 0) -> np.ndarray:
     """Stage 3: active learning with humans on what is still hard. A classifier trained on the labels so far
     (weighted by their confidence) picks, batch by batch, with modAL's ``uncertainty_sampling``, the items it is
     least sure about among those without a human label; one real rater answers (``single_label``). Returns the

@@ -255,5 +255,8 @@ def test_one_query_step_for_every_loop():
     model = LogisticRegression().fit(X[:50], y[:50])
     rows = active.next_batch(model, X, np.arange(100, 200), 5, uncertainty_sampling)
     assert len(set(rows.tolist())) == 5 and rows.min() >= 100 and rows.max() < 200  # pool rows, not candidate rows
+    for candidates, n in ((np.arange(0), 5), (np.arange(100, 103), 5)):  # an empty pool, or fewer items than asked
+        with pytest.raises(ValueError, match=f"cannot query {n} items from {len(candidates)} unlabeled"):
+            active.next_batch(model, X, candidates, n, uncertainty_sampling)
     with pytest.raises(ValueError, match="whole number >= 1"):
         active.LabelingSession([""] * 500, X[:500], X[500:], y[500:], start_labels={0: 0, 1: 1}, batch=0)

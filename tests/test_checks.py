@@ -1,5 +1,6 @@
 """Exercise checks: they pass on the reference answers and explain what is wrong otherwise."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -231,3 +232,29 @@ def test_lecture_claims_every_row_has_a_value_a_verdict_and_a_source():
 def test_a_wrong_type_gets_a_hint_not_a_traceback(call, message):
     with pytest.raises(AssertionError, match=message):
         call()
+
+
+def test_ex06c_a_million_passes_the_fewest_machines_and_fails_its_non_answers(capsys):
+    """Made-up linear curves: the hybrid spends 1e-2 s per item embedding, the LLM 0.2 s per item on 1% of them."""
+    from helpers import scale
+
+    n = np.array([1_000, 2_000, 5_000, 10_000, 23_703], dtype=float)
+    per_item = {"embedding": 1e-2, "weak supervision": 1e-5, "LLM labeling": 0.2, "active-learning round": 1e-7,
+                "cleanlab": 1e-5, "final model": 1e-6}
+    fits = {stage: {"seconds": scale.fit_growth(n, 0.1 + per * n)} for stage, per in per_item.items()}
+    stages = scale.hybrid_stages(1_000_000, fits, 0.01)
+    assert max(stages, key=stages.get) == "embedding"  # 10,000 s against the LLM's 2,000 s
+    need = scale.machines_for(stages, 2, 0.8)
+    assert need > 1
+    checks.ex06c_a_million("embedding", need, fits, 0.01, 0.8)
+    assert "Correct" in capsys.readouterr().out
+    checks.ex06c_a_million("embedding", 2 * need, fits, 0.01, 0.8)  # generous, but not wasteful
+    for first, machines, hint in (("LLM labeling", need, "Not this time: on one machine, LLM labeling"),
+                                  ("embedding", need - 1, "are not enough"),
+                                  ("embedding", 2 * need + 1, "a cheaper cluster would too"),
+                                  ("the LLM", need, "one of the hybrid's stages"),
+                                  (None, need, "one of the hybrid's stages"),
+                                  (["embedding"], need, "one of the hybrid's stages"),
+                                  ("embedding", "4", "Give the number of machines")):
+        with pytest.raises(AssertionError, match=hint):
+            checks.ex06c_a_million(first, machines, fits, 0.01, 0.8)

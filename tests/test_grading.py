@@ -44,6 +44,7 @@ WRONG = {
     "ex06_allocation": ('allocation = {"dev labels": 300, "LLM items": 50, "active-learning labels": 300}',
                         "over the $150 budget"),
     "ex06b_go_on": ("go_on = False", "Not this time"),
+    "ex06c_a_million": ('first_to_move = "LLM labeling"  # the slowest per item\nmachines = 1', "Not this time"),
 }
 
 

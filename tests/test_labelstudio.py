@@ -130,6 +130,27 @@ def test_the_loop_round_trip(client, project):
         client.tasks(project, which="done")
 
 
+@pytest.mark.slow  # the real Label Studio server
+def test_pruning_keeps_the_newest_model_version_and_every_annotation(client, project):
+    client.import_tasks(project, [{"data": {"text": f"review {i}"}} for i in range(4)])
+    ids = sorted(t["id"] for t in client.tasks(project))
+    for k in (1, 2, 3):
+        client.import_predictions(project, ls.predictions(ids, [0.2, 0.4, 0.6, 0.8], f"round {k}"))
+    client.annotate(ids[0], 1)
+    assert client.model_versions(project) == {"round 3": 4, "round 2": 4, "round 1": 4}
+    with pytest.raises(ValueError, match="whole number >= 1"):
+        client.prune_predictions(project, keep=0)  # would delete every prediction: refused before any request
+    assert client.prune_predictions(project, keep=1) == 8
+    assert client.model_versions(project) == {"round 3": 4}
+    assert client.prune_predictions(project) == 0  # run again: nothing left to delete
+    tasks = client.tasks(project)
+    assert all(len(t["predictions"]) == 1 for t in tasks)
+    assert ls.annotations(tasks) == {ids[0]: 1}
+    client.delete_project(project)
+    with pytest.raises(ls.LabelStudioError, match="unknown project"):
+        client.project(project)
+
+
 def test_predictions_score_by_confidence_and_suggest_where_told():
     preds = ls.predictions([7, 8], [0.9, 0.45], "v1", suggestion=[0, 1])
     assert [p["task"] for p in preds] == [7, 8] and [round(p["score"], 2) for p in preds] == [0.9, 0.55]

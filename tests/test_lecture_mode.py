@@ -48,7 +48,8 @@ def test_notebooks_that_take_long_have_a_lecture_mode():
                                "deep-dives/04c_models_shots_calibration_domains.ipynb",
                                "deep-dives/05a_where_confident_learning_shines.ipynb",
                                "deep-dives/05b_crowdlab_and_data_entry_errors.ipynb",
-                               "deep-dives/06b_label_studio.ipynb"]
+                               "deep-dives/06b_label_studio.ipynb",
+                               "deep-dives/06c_past_one_machine.ipynb"]
 
 
 @pytest.mark.slow

@@ -221,6 +221,13 @@ class Connection:
                     del _RUNNING[key]
             server.stop()
 
+    def __enter__(self) -> "Connection":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        """``with llm.connect() as conn:`` stops the bundled servers at the end of the block, whatever happened."""
+        self.close()
+
 
 def connect(timeout: float = 30.0, max_retries: int = 2, model: str = "smollm2", threads: int | None = None,
             servers: int | None = None, n_ctx: int = 2048) -> Connection:
