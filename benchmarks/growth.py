@@ -188,7 +188,7 @@ def main() -> None:
                                                        for k, v in r.items()} for r in rows],
            "fits": fits, "llm_server_rss_mb": llm_server_mb, "label_studio_predictions": label_studio}
     path = write_json("growth-quick" if "--quick" in sys.argv else "growth", out)
-    worst = max(fits, key=lambda s: fits[s]["seconds"]["at_100000"])
+    worst = scale.dominant_stage(fits, 100_000)
     print(f"at 100,000 items the slowest stage is {worst} ({fits[worst]['seconds']['at_100000'] / 3600:.1f} h, "
           f"{fits[worst]['seconds']['form']}) -> {path}")
 
