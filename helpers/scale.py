@@ -94,7 +94,8 @@ def _check_sizes(workers: int, batch: int, cpus_per_worker: int) -> None:
     """Whole numbers >= 1, and no more CPUs asked for than Ray has (else it would wait for them forever)."""
     import ray
 
-    whole(workers, "workers", 1), whole(batch, "batch", 1), whole(cpus_per_worker, "threads per worker", 1)
+    for value, name in ((workers, "workers"), (batch, "batch"), (cpus_per_worker, "threads per worker")):
+        whole(value, name, 1)
     if not ray.is_initialized():
         raise RuntimeError("Ray is not running: call helpers.scale.start() first (a local instance, or a cluster's "
                            "address)")
