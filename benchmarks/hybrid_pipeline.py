@@ -5,6 +5,8 @@ Prints one summary line, writes benchmarks/results/hybrid_pipeline.json. The pip
 ``helpers.pipeline.run_hybrid``.
 """
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 from common import run_over_seeds, write_result
@@ -16,9 +18,11 @@ CONN = None
 
 
 def compare_strategies(movies: pd.DataFrame, X: np.ndarray, llm_label, settings: pipeline.Settings) -> dict:
-    """The hybrid against single techniques on the same test split and ledger prices: all-human (consensus labels
-    for the whole pool), as many random human labels as the hybrid bought, active learning with that budget,
-    weak supervision only, and the LLM only (on as many random items as the hybrid sent it)."""
+    """The hybrid against single techniques on the same test split and ledger prices: all-human (one rater's label
+    for every pool sentence), the consensus ceiling (every rater's, priced per judgement), as many random human
+    labels as the hybrid bought, active learning with that budget, weak supervision only, the LLM only (on as many
+    random items as the hybrid sent it), and the hybrid with random humans in stage 3 (the control for its active
+    learning)."""
     s = settings
     train, test, dev = pipeline.split_rows(movies, s.n_dev, s.seed)
     y, single = movies["label"].to_numpy(), movies["single_label"].to_numpy()
@@ -32,8 +36,13 @@ def compare_strategies(movies: pd.DataFrame, X: np.ndarray, llm_label, settings:
     def fit(rows, labels):
         return float(features.classifier(s.seed).fit(X[rows], labels).score(X[test], y[test]))
 
-    price = hybrid["ledger"].labeling_cost
-    out["all_human_accuracy"], out["all_human_dollars"] = fit(train, y[train]), price.dollars(len(train))
+    price = hybrid["ledger"].labeling_cost  # one rule: every judgement at the same price
+    out["all_human_accuracy"], out["all_human_dollars"] = fit(train, single[train]), price.dollars(len(train))
+    ratings = int(movies["n_raters"].to_numpy()[train].sum())  # the consensus took every rater's judgement
+    out["consensus_accuracy"], out["consensus_dollars"] = fit(train, y[train]), price.dollars(ratings)
+    control = pipeline.run_hybrid(movies, X, llm_label, dataclasses.replace(s, human_query="random"))
+    out["hybrid_random_humans_accuracy"] = control["accuracy"]
+    out["after_3 + random humans"] = control["after"]["3 + active learning"]
     picked = np.random.default_rng(s.seed).choice(train, n_human, replace=False)
     out["human_random_accuracy"], out["human_random_dollars"] = fit(picked, single[picked]), price.dollars(n_human)
     curve = active.run_active_learning(X[train], single[train], X[test], y[test], strategy="uncertainty",
@@ -61,8 +70,10 @@ def main() -> None:
     runs, m = run_over_seeds(evaluate, SEEDS)
     out = write_result("hybrid_pipeline", SEEDS, runs, m)
     print(f"hybrid pipeline ({len(SEEDS)} seeds): {m['hybrid_accuracy']:.3f} at ${m['hybrid_dollars']:.0f} "
-          f"({m['hybrid_cost_share']:.1%} of all-human ${m['all_human_dollars']:.0f}, ceiling "
-          f"{m['all_human_accuracy']:.3f}); human random {m['human_random_accuracy']:.3f}, active learning "
+          f"({m['hybrid_cost_share']:.1%} of all-human ${m['all_human_dollars']:.0f} at "
+          f"{m['all_human_accuracy']:.3f}; consensus ceiling {m['consensus_accuracy']:.3f} for "
+          f"${m['consensus_dollars']:,.0f}); random humans in stage 3 {m['hybrid_random_humans_accuracy']:.3f}; "
+          f"human random {m['human_random_accuracy']:.3f}, active learning "
           f"{m['active_learning_accuracy']:.3f}, weak only {m['weak_only_accuracy']:.3f}, LLM only "
           f"{m['llm_only_accuracy']:.3f} -> {out}")
 

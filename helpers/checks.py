@@ -27,6 +27,36 @@ def _number(answer, what: str = "a number") -> float:
     return float(answer)
 
 
+def _prediction(predicted, what: str) -> float:
+    """A prediction of the measured effect, as a number (``None``: not answered yet)."""
+    if predicted is None:
+        raise AssertionError(f"Your turn: set {what}, your prediction of the measured effect, before the check runs.")
+    return _number(predicted, what)
+
+
+def _judged(effect: float, low: float, high: float, predicted: float, hint: str, *, unit: str = "") -> str:
+    """The one rule every decision check applies: the prediction holds when the measured effect is beyond its noise
+    (its 90% interval excludes 0) in the direction predicted, or when the prediction lies inside that interval.
+    Returns the sentence that says which. Otherwise raises ``AssertionError`` with ``hint`` (where to look), and
+    not the measurement, which would give the answer away."""
+    measured = f"measured {effect:+.4f}{unit} (90% interval {low:+.4f} to {high:+.4f})"
+    if (low > 0 or high < 0) and np.sign(predicted) == np.sign(effect):
+        return f"{measured}, beyond its noise in the direction you predicted ({predicted:+.4f})"
+    if low <= predicted <= high:
+        return f"{measured}; your prediction {predicted:+.4f} lies inside the interval"
+    raise AssertionError(f"Not this time: your prediction ({predicted:+.4f}{unit}) is neither inside the interval of "
+                         f"what the check measured nor beyond its noise on the same side. {hint}")
+
+
+def _seed_interval(values, level: float = 0.9) -> tuple[float, float, float]:
+    """Mean and Student-t interval of one value per seed (a paired difference, the same seeds on both sides)."""
+    from scipy import stats as st
+
+    values = np.asarray(values, dtype=float)
+    half = st.t.ppf((1 + level) / 2, len(values) - 1) * values.std(ddof=1) / len(values) ** 0.5
+    return float(values.mean()), float(values.mean() - half), float(values.mean() + half)
+
+
 def ex01_panel(k, predicted_accuracy, movies: pd.DataFrame, *, target: float = 0.975, seed: int = 2027,
                n_resamples: int = 10, max_k: int = 7) -> pd.DataFrame:
     """Notebook 01's exercise: the cheapest panel size ``k`` whose majority vote agrees with the held-out raters on at
@@ -62,24 +92,48 @@ def ex01_panel(k, predicted_accuracy, movies: pd.DataFrame, *, target: float = 0
     return measured
 
 
-def ex02_query_strategy(strategy, X_pool, y_pool, X_eval, y_eval, *, seeds=(11, 12, 13), budget: int = 150,
-                        batch: int = 10) -> pd.DataFrame:
+def _is_uncertainty_sampling(strategy, X_pool, y_pool, batch: int) -> bool:
+    """Whether ``strategy`` picks exactly what uncertainty sampling picks (the notebook's own strategy; margin and
+    entropy pick the same on two classes), from a learner trained on 20 random labels."""
+    from modAL.uncertainty import uncertainty_sampling
+
+    from helpers import active
+
+    start = active.first_labels(X_pool, lambda rows: np.asarray(y_pool)[rows], 20, seed=0)
+    learner = active.model(0).fit(X_pool[start], np.asarray(y_pool)[start])
+    rest = np.setdiff1d(np.arange(len(X_pool)), start)
+    theirs, ours = (set(active.next_batch(learner, X_pool, rest, batch, q).tolist())
+                    for q in (strategy, uncertainty_sampling))
+    return theirs == ours
+
+
+def ex02_query_strategy(strategy, predicted_gain, X_pool, y_pool, X_eval, y_eval, *, seeds=(11, 12, 13),
+                        budget: int = 150, batch: int = 10) -> pd.DataFrame:
     """Notebook 02, exercise 2: a query strategy of your own, with modAL's signature
-    ``(classifier, X_pool, n_instances) -> indices`` (or ``(indices, scores)``).
+    ``(classifier, X_pool, n_instances) -> indices`` (or ``(indices, scores)``), and a prediction of how far its
+    mean accuracy over the run (the area under the learning curve) lies above random sampling's.
 
     Run over seeds the notebook did not use, on the evaluation items given (the dev split: the notebook's curves
-    are on test), next to random and uncertainty sampling; judged by the area under the learning curve (mean
-    accuracy over the run). Passes when its mean beats random's. Returns the table it prints."""
+    are on test), next to random and uncertainty sampling with the same seeds. Uncertainty sampling itself (or
+    margin, or entropy) is not an answer: the notebook ran it. Judged by the rule of :func:`_judged` on the
+    per-seed differences from random. Returns the table it prints."""
     from helpers import active
 
     if strategy is None:
         raise AssertionError("Your turn: define my_strategy(classifier, X_pool, n_instances) and return the "
-                             "indices of the pool items to label.")
+                             "indices of the pool items to label; set predicted_gain.")
     if not callable(strategy):
         raise AssertionError(f"my_strategy must be a function, not {type(strategy).__name__}.")
-    setups = {"yours": dict(strategy=strategy), "random": dict(strategy="random"),
-              "uncertainty": dict(strategy="uncertainty")}
+    predicted = _prediction(predicted_gain, "predicted_gain (mean accuracy over the run minus random's, e.g. 0.01)")
+    if len(seeds) < 2:
+        raise ValueError("at least two seeds: one seed has no spread to judge a difference by")
     try:
+        if _is_uncertainty_sampling(strategy, X_pool, y_pool, batch):
+            raise AssertionError("That is uncertainty sampling, which section 3 already ran: it picks the same "
+                                 "batch. What should a batch contain besides the least sure? (section 3, and the "
+                                 "practice deep dive, sections 1-2)")
+        setups = {"yours": dict(strategy=strategy), "random": dict(strategy="random"),
+                  "uncertainty": dict(strategy="uncertainty")}
         curves = active.learning_curves(X_pool, y_pool, X_eval, y_eval, setups, seeds=seeds, budget=budget,
                                         batch=batch)
     except (TypeError, ValueError, IndexError) as err:
@@ -87,38 +141,53 @@ def ex02_query_strategy(strategy, X_pool, y_pool, X_eval, y_eval, *, seeds=(11, 
                              "classifier.predict_proba(X_pool)), the unlabeled rows and n_instances, and must "
                              "return n_instances distinct row numbers of X_pool.") from None
     per_seed = pd.DataFrame({s: active.area_under_curve(c) for s, c in curves.groupby("seed")}).T
+    gain, low, high = _seed_interval(per_seed["yours"] - per_seed["random"])
+    verdict = _judged(gain, low, high, predicted, "Look again at the learning curves of section 3: how far apart "
+                      "are random and uncertainty sampling, and how much do the seeds spread?")
     table = pd.DataFrame({"mean accuracy over the run (AULC)": per_seed.mean(), "sd over seeds": per_seed.std()})
     table = table.loc[list(setups)]
     print(table.round(4).to_string())
-    gap = per_seed["yours"] - per_seed["random"]
-    print(f"yours minus random, per seed: {', '.join(f'{g:+.4f}' for g in gap)}")
-    if gap.mean() <= 0:
-        raise AssertionError("Your strategy does not beat random sampling on these seeds. Look again at what the "
-                             "learning curves of section 3 and the benchmark table say about how the first "
-                             "labels and each batch are chosen.")
-    _ok(f"your strategy beats random by {gap.mean():+.4f} mean accuracy over the run "
-        f"({(gap > 0).sum()} of {len(gap)} seeds); uncertainty sampling: "
+    _ok(f"yours minus random over {len(seeds)} new seeds on dev: {verdict}; uncertainty sampling minus random: "
         f"{(per_seed['uncertainty'] - per_seed['random']).mean():+.4f}.")
     return table
 
 
-def ex03_own_lfs(my_lfs, table: pd.DataFrame, L: np.ndarray, y, split, *, max_coverage_drop: float = 0.03,
-                 seed: int = 0) -> pd.DataFrame:
-    """Notebook 03, exercise 1: two or more labeling functions of your own, which read only the text.
+def _repeats(column: np.ndarray, others: np.ndarray, share: float = 0.95) -> int | None:
+    """The first column of ``others`` that votes like ``column``: both fire on at least ``share`` of the rows where
+    either does, and agree on at least ``share`` of those. ``None`` when there is none."""
+    mine = column != ABSTAIN
+    for k in range(others.shape[1]):
+        theirs = others[:, k] != ABSTAIN
+        both, either = mine & theirs, mine | theirs
+        if either.any() and both.sum() >= share * either.sum() and \
+                np.mean(column[both] == others[both, k]) >= share:
+            return k
+    return None
+
+
+def ex03_own_lfs(my_lfs, predicted_gain, table: pd.DataFrame, L: np.ndarray, y, split, *,
+                 max_coverage_drop: float = 0.03, seed: int = 0) -> pd.DataFrame:
+    """Notebook 03, exercise 1: two or more labeling functions of your own, which read only the text, and a prediction
+    of how much they move the label model's accuracy.
 
     They are added to the notebook's LFs (``L``: their label matrix on every row of ``table``); the LabelModel is
-    refit on the train rows and judged on the test rows, which no LF was built on. Passes when the label model's
-    test accuracy rises and its coverage falls by at most ``max_coverage_drop``. Returns the table it prints."""
+    refit on the train rows, as before, and judged there against the train labels, which no LF was built on and
+    no label model saw (the LFs are built and checked on dev; test is for reporting). The effect is the change on
+    the sentences labeled both times, with its interval, judged by the rule of :func:`_judged`; coverage may fall by
+    at most ``max_coverage_drop``. An LF that votes like one already there is not an answer. Returns the table it
+    prints."""
     from snorkel.labeling import LabelingFunction, PandasLFApplier
 
     from helpers import stats, weak
 
     if my_lfs is None:
-        raise AssertionError("Your turn: write two or more LFs with @labeling_function() and list them in my_lfs.")
+        raise AssertionError("Your turn: write two or more LFs with @labeling_function() and list them in my_lfs; "
+                             "set predicted_gain.")
     if not isinstance(my_lfs, (list, tuple)) or len(my_lfs) < 2:
         raise AssertionError("my_lfs must be a list of two or more labeling functions, e.g. [lf_a, lf_b].")
     if not all(isinstance(lf, LabelingFunction) for lf in my_lfs):
         raise AssertionError("Decorate each function with @labeling_function() so that Snorkel can apply it.")
+    predicted = _prediction(predicted_gain, "predicted_gain (a change in the label model's accuracy, e.g. 0.01)")
     try:
         L_new = PandasLFApplier(lfs=list(my_lfs)).apply(table[["text"]], progress_bar=False)
     except AttributeError as err:
@@ -126,58 +195,65 @@ def ex03_own_lfs(my_lfs, table: pd.DataFrame, L: np.ndarray, y, split, *, max_co
     silent = [lf.name for lf, fires in zip(my_lfs, (L_new != ABSTAIN).any(axis=0)) if not fires]
     if silent:
         raise AssertionError(f"{silent} never vote on any sentence: check the words you look for (lower case?).")
+    for k, lf in enumerate(my_lfs):
+        if _repeats(L_new[:, k], np.column_stack([L, L_new[:, :k]])) is not None:
+            raise AssertionError(f"{lf.name} votes like an LF already in the set, on the same sentences: it adds no "
+                                 "evidence, only weight (the deep dive 03b, section 2). What do the others not know?")
     y, split = np.asarray(y), np.asarray(split)
-    train, test = split == "train", split == "test"
+    train = split == "train"
     correct, rows = {}, {}
     for name, matrix in (("the notebook's LFs", L), ("with yours", np.column_stack([L, L_new]))):
         model = weak.fit_label_model(matrix[train], seed=seed)
-        covered = (matrix[test] != ABSTAIN).any(axis=1)
-        labels = weak.proba_to_labels(model.predict_proba(matrix[test]), covered)
-        accuracy, coverage = weak.covered_accuracy(labels, y[test])
-        correct[name] = np.where(labels == ABSTAIN, np.nan, labels == y[test])
-        rows[name] = {"LFs": matrix.shape[1], "test accuracy": accuracy, "test coverage": coverage}
+        covered = (matrix[train] != ABSTAIN).any(axis=1)
+        labels = weak.proba_to_labels(model.predict_proba(matrix[train]), covered)
+        accuracy, coverage = weak.covered_accuracy(labels, y[train])
+        correct[name] = np.where(labels == ABSTAIN, np.nan, labels == y[train])
+        rows[name] = {"LFs": matrix.shape[1], "train accuracy": accuracy, "train coverage": coverage}
     table_out = pd.DataFrame(rows).T.astype({"LFs": int})
-    print(table_out.round(3).to_string())
+    coverage_drop = rows["the notebook's LFs"]["train coverage"] - rows["with yours"]["train coverage"]
+    if coverage_drop > max_coverage_drop:
+        raise AssertionError(f"Coverage fell by {coverage_drop:.1%}: more ties between votes leave more sentences "
+                             "unlabeled. Do your LFs contradict the others where they fire? (section 4)")
     before, after = correct.values()
     both = ~np.isnan(before) & ~np.isnan(after)
     change, low, high = stats.mean_interval(after[both] - before[both])
-    print(f"change on the {both.sum()} test sentences labeled both times: {change:+.3f} (90% interval {low:+.3f} to "
-          f"{high:+.3f})")
-    gain = rows["with yours"]["test accuracy"] - rows["the notebook's LFs"]["test accuracy"]
-    coverage_drop = rows["the notebook's LFs"]["test coverage"] - rows["with yours"]["test coverage"]
-    if coverage_drop > max_coverage_drop:
-        raise AssertionError(f"Coverage fell by {coverage_drop:.1%}: more ties between votes leave more sentences "
-                             "unlabeled. Do your LFs contradict the others where they fire?")
-    if gain <= 0:
-        raise AssertionError(f"The label model did not improve ({gain:+.3f} on test). Section 6 showed what it does "
-                             "with LFs that repeat what other LFs already say: what evidence do yours add that the "
-                             "notebook's six lack? Measure each on dev with LFAnalysis before you add it.")
-    noise = "beyond" if low > 0 else "but within"
-    _ok(f"your LFs raise the label model's test accuracy by {gain:+.3f}, {noise} the noise of "
-        f"{both.sum()} test sentences.")
+    verdict = _judged(change, low, high, predicted, "Measure each LF on dev with LFAnalysis before you predict "
+                      "(section 2), and recall what section 4's label models did with the six.")
+    print(table_out.round(3).to_string())
+    _ok(f"on the {both.sum():,} train sentences labeled both times (their labels unseen by any LF or model), "
+        f"{verdict}.")
     return table_out
 
 
-def ex04_prompt(template, labeler, items: pd.DataFrame, *, words=(" negative", " positive")) -> pd.DataFrame:
+def ex04_prompt(template, predicted_gain, labeler, items: pd.DataFrame, *, shown=(),
+               words=(" negative", " positive")) -> pd.DataFrame:
     """Notebook 04, exercise 1: a labeling prompt of your own, a template around ``{text}`` after which the model's
-    next word is read with logprobs. Scored on ``items`` (dev sentences the notebook did not show; any that the
-    template quotes are left out) against the zero-shot prompt; passes when its AUROC is higher."""
+    next word is read with logprobs, and a prediction of its AUROC minus the zero-shot prompt's. Scored on ``items``
+    (dev sentences the notebook did not show; any that the template quotes are left out) against the zero-shot
+    prompt, judged by the rule of :func:`_judged` on the paired bootstrap interval over the sentences. The zero-shot
+    prompt itself, or a prompt the notebook showed (``shown``: callables text -> prompt), is not an answer."""
     from sklearn.metrics import roc_auc_score
 
     from helpers import llm
     from helpers.stats import auroc_gap_interval
 
     if template is None:
-        raise AssertionError("Your turn: write my_template, a string with {text} where the review goes.")
+        raise AssertionError("Your turn: write my_template, a string with {text} where the review goes; set "
+                             "predicted_gain.")
     if not isinstance(template, str) or "{text}" not in template:
         raise AssertionError("my_template must be a string that contains {text}, where each review goes.")
     try:
         template.format(text="")
     except (KeyError, IndexError, ValueError):
         raise AssertionError("my_template has braces other than {text}: write a literal brace as {{ or }}.") from None
+    predicted = _prediction(predicted_gain, "predicted_gain (your AUROC minus the zero-shot prompt's, e.g. 0.03)")
+    zero_shot = llm.ScoringPrompt(shots=())
+    probe = "A probe sentence."
+    if any(" ".join(template.format(text=probe).split()) == " ".join(p(probe).split()) for p in (zero_shot, *shown)):
+        raise AssertionError("That is a prompt this notebook already ran (sections 2-3). Write your own: what would "
+                             "tell this small model more about the task?")
     items = items[[t not in template for t in items["text"]]]
     texts, y = [" ".join(t.split()) for t in items["text"]], items["label"].to_numpy()
-    zero_shot = llm.ScoringPrompt(shots=())
     scores, log_odds = {}, {}
     for name, prompts in (("zero-shot", [zero_shot(t) for t in texts]),
                           ("yours", [template.format(text=t) for t in texts])):
@@ -185,68 +261,66 @@ def ex04_prompt(template, labeler, items: pd.DataFrame, *, words=(" negative", "
         d = log_odds[name] = logp[:, 1] - logp[:, 0]
         scores[name] = {"AUROC": roc_auc_score(y, d), "accuracy (threshold 0)": float(np.mean((d > 0) == y))}
     table = pd.DataFrame(scores).T
+    gain = table.loc["yours", "AUROC"] - table.loc["zero-shot", "AUROC"]
+    low, high = auroc_gap_interval(y, log_odds["yours"], log_odds["zero-shot"])  # paired, over the sentences
+    verdict = _judged(gain, low, high, predicted, "The check reads the next word's probabilities of "
+                      f"{words}: does your template end where one of them comes next? Section 3 showed what moved "
+                      "the AUROC most, and by how much on how many sentences.", unit=" AUROC")
     print(f"{len(texts)} dev sentences:")
     print(table.round(3).to_string())
-    low, high = auroc_gap_interval(y, log_odds["yours"], log_odds["zero-shot"])  # paired, over the sentences
-    print(f"AUROC difference, 90% interval over the sentences: {low:+.3f} to {high:+.3f}")
-    if table.loc["yours", "AUROC"] <= table.loc["zero-shot", "AUROC"]:
-        raise AssertionError("Your prompt does not rank the sentences better than the zero-shot prompt. The check "
-                             f"reads the next word's probabilities of {words}: does your template end where one of "
-                             "them comes next? Section 3 showed what moved the AUROC most.")
-    gain = table.loc["yours", "AUROC"] - table.loc["zero-shot", "AUROC"]
-    noise = "beyond" if low > 0 else "but within"
-    _ok(f"your prompt's AUROC is {gain:+.3f} above the zero-shot prompt's on {len(texts)} unseen dev sentences, "
-        f"{noise} their noise.")
+    _ok(f"your prompt against the zero-shot prompt on {len(texts)} unseen dev sentences: {verdict}.")
     return table
 
 
 REMEDIES = ("re-label", "remove", "do nothing")
 
 
-def ex05_remedy(relabel_budget, remedy, expect_better, quality, noisy, second, X_train, X_test, y_test,
+def ex05_remedy(relabel_budget, remedy, predicted_gain, quality, noisy, second, X_train, X_dev, y_dev,
                 *, price: float = HUMAN_PRICE, seed: int = 0) -> dict:
-    """Notebook 05, exercise 1: how many of the lowest-quality labels to review, what to do with them, and whether
-    that will beat doing nothing on the test split by more than the noise.
+    """Notebook 05, exercise 1: how many of the lowest-quality labels to review, what to do with them, and a
+    prediction of what that does to accuracy on the **dev** split (the split choices are judged on; the notebook's
+    remedies table is on test), as a change in accuracy against doing nothing.
 
     ``quality``: cleanlab's label-quality scores of the train labels ``noisy``; ``second``: another real rater's
-    vote per train sentence (``ABSTAIN`` where there is none). Re-labeling pays ``price`` per reviewed label."""
+    vote per train sentence (``ABSTAIN`` where there is none). Re-labeling pays ``price`` per reviewed label.
+    Reviewing nothing, or doing nothing, is not an answer: it is the baseline."""
     from helpers import stats
     from helpers.features import classifier
     from helpers.validate import choice
 
-    if relabel_budget is None or remedy is None or expect_better is None:
-        raise AssertionError("Your turn: set relabel_budget (a number of labels), remedy and expect_better.")
+    if relabel_budget is None or remedy is None:
+        raise AssertionError("Your turn: set relabel_budget (a number of labels), remedy and predicted_gain.")
     quality, noisy, second = np.asarray(quality), np.asarray(noisy), np.asarray(second)
-    if not isinstance(relabel_budget, (int, np.integer)) or not 0 <= relabel_budget <= len(noisy):
-        raise AssertionError(f"relabel_budget is a whole number of labels from 0 to {len(noisy):,}.")
+    if isinstance(relabel_budget, bool) or not isinstance(relabel_budget, (int, np.integer)) \
+            or not 0 <= relabel_budget <= len(noisy):
+        raise AssertionError(f"relabel_budget is a whole number of labels from 1 to {len(noisy):,}.")
     try:
         choice(remedy, REMEDIES, "remedy")
     except ValueError as err:
         raise AssertionError(str(err)) from None
-    if not isinstance(expect_better, (bool, np.bool_)):
-        raise AssertionError("expect_better is True or False: your prediction, made before you run the check.")
+    if relabel_budget == 0 or remedy == "do nothing":
+        raise AssertionError("Reviewing nothing, or doing nothing with what you reviewed, is the baseline the check "
+                             "compares with, not a choice: decide how much to review and what to do with it "
+                             "(section 3's budget curve, section 5's remedies).")
+    predicted = _prediction(predicted_gain, "predicted_gain (a change in dev accuracy, e.g. 0.01 or -0.005)")
+    if not -1 <= predicted <= 1:
+        raise AssertionError(f"predicted_gain is a change in accuracy, between -1 and 1, not {predicted}.")
     reviewed = np.argsort(quality, kind="stable")[:relabel_budget]
     labels, keep = noisy.copy(), np.ones(len(noisy), bool)
     if remedy == "re-label":
         answered = reviewed[second[reviewed] != ABSTAIN]
         labels[answered] = second[answered]
-    elif remedy == "remove":
+    else:  # remove
         keep[reviewed] = False
-    y_test = np.asarray(y_test)
-    yours = classifier(seed).fit(X_train[keep], labels[keep]).predict(X_test) == y_test
-    nothing = classifier(seed).fit(X_train, noisy).predict(X_test) == y_test
+    y_dev = np.asarray(y_dev)
+    yours = classifier(seed).fit(X_train[keep], labels[keep]).predict(X_dev) == y_dev
+    nothing = classifier(seed).fit(X_train, noisy).predict(X_dev) == y_dev
     gain, low, high = stats.mean_interval(yours.astype(float) - nothing)
+    verdict = _judged(gain, low, high, predicted, "Look again at how many of the labels you review were wrong in the "
+                      "first place (section 3) and at what each remedy did on test (section 5).")
     dollars = price * relabel_budget if remedy == "re-label" else 0.0
-    print(f"{remedy} on the {relabel_budget:,} lowest-quality labels (${dollars:,.2f}): test accuracy "
-          f"{yours.mean():.3f}, doing nothing {nothing.mean():.3f}")
-    print(f"difference {gain:+.3f}, 90% interval {low:+.3f} to {high:+.3f} over {len(y_test):,} test sentences")
-    better = bool(low > 0)
-    verdict = "beats doing nothing by more than the noise" if better else "does not beat doing nothing beyond the noise"
-    if better != bool(expect_better):
-        raise AssertionError(f"Your choice {verdict}, and you predicted the opposite. Look again at the remedies "
-                             "table and at how many of the reviewed labels were wrong in the first place (section on "
-                             "the review budget) before you choose again.")
-    _ok(f"your choice {verdict}, as you predicted.")
+    _ok(f"{remedy} on the {relabel_budget:,} lowest-quality labels (${dollars:,.2f}): dev accuracy {yours.mean():.3f} "
+        f"against {nothing.mean():.3f} doing nothing, over {len(y_dev):,} dev sentences; {verdict}.")
     return {"accuracy": float(yours.mean()), "nothing": float(nothing.mean()), "gain": gain, "low": low, "high": high,
             "dollars": dollars}
 
@@ -254,17 +328,21 @@ def ex05_remedy(relabel_budget, remedy, expect_better, quality, noisy, second, X
 ALLOCATION_KEYS = ("dev labels", "LLM items", "active-learning labels")
 
 
-def ex06_allocation(allocation, run, board: pd.DataFrame, *, budget: float = 150.0, price: float = HUMAN_PRICE,
-                    seed_spread: float | None = None) -> dict:
-    """Notebook 06, exercise 1: the same budget spread differently over the stages. ``run(n_dev, llm_items,
-    human_labels)`` is the notebook's five-step ``hybrid_pipeline``; ``board`` the strategies' accuracy and dollars
-    (with the hybrid's spread over seeds in ``± sd``). Checks the allocation before anything runs, runs it, and
-    draws it on the cost-accuracy plot."""
+def ex06_allocation(allocation, predicted_gain, run, board: pd.DataFrame, settings, *, budget: float = 150.0,
+                    price: float = HUMAN_PRICE) -> dict:
+    """Notebook 06, exercise 1: the same budget spread differently over the stages, and a prediction of its dev
+    accuracy minus the notebook's allocation's. ``run(n_dev, llm_items, human_labels, seed)`` is the notebook's
+    ``hybrid_pipeline`` (it returns ``pipeline.run_hybrid``'s result); ``settings`` the notebook's own allocation
+    (``pipeline.Settings``), which is run again with the same seed, so that both are compared like with like: on the
+    dev sentences neither run paid for, paired, judged by the rule of :func:`_judged`. Checks the allocation before
+    anything runs, and draws the result (its test accuracy) on the cost-accuracy plot ``board``."""
+    from helpers import stats
     from helpers.plotting import COLORS, plt
     from helpers.validate import choice
 
     if allocation is None:
-        raise AssertionError("Your turn: set allocation to a dict with " + ", ".join(map(repr, ALLOCATION_KEYS)) + ".")
+        raise AssertionError("Your turn: set allocation to a dict with " + ", ".join(map(repr, ALLOCATION_KEYS))
+                             + ", and predicted_gain.")
     if not isinstance(allocation, dict):
         raise AssertionError(f"allocation is a dict with the keys {list(ALLOCATION_KEYS)}.")
     try:
@@ -274,7 +352,7 @@ def ex06_allocation(allocation, run, board: pd.DataFrame, *, budget: float = 150
         raise AssertionError(str(err)) from None
     if missing := [k for k in ALLOCATION_KEYS if k not in allocation]:
         raise AssertionError(f"allocation needs a number for {missing}.")
-    if not all(isinstance(v, (int, np.integer)) and v >= 0 for v in allocation.values()):
+    if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= 0 for v in allocation.values()):
         raise AssertionError("every allocation value is a whole number, 0 or more.")
     n_dev, n_llm, n_human = (int(allocation[k]) for k in ALLOCATION_KEYS)
     if n_dev < 20:
@@ -284,57 +362,67 @@ def ex06_allocation(allocation, run, board: pd.DataFrame, *, budget: float = 150
     dollars = price * (n_dev + n_human)
     if dollars > budget + 1e-9:
         raise AssertionError(f"{n_dev + n_human} human labels cost ${dollars:,.2f}, over the ${budget:,.0f} budget.")
-    accuracy, ledger = run(n_dev=n_dev, llm_items=n_llm, human_labels=n_human)
+    if (n_dev, n_llm, n_human) == (settings.n_dev, settings.llm_items, settings.human_budget):
+        raise AssertionError("That is the notebook's own allocation, the one the check compares with. Spread the "
+                             "budget your way, from what each stage bought above (sections 1-4).")
+    predicted = _prediction(predicted_gain, "predicted_gain (your dev accuracy minus the notebook's, e.g. -0.01)")
+    yours = run(n_dev=n_dev, llm_items=n_llm, human_labels=n_human, seed=settings.seed)
+    notebook = run(n_dev=settings.n_dev, llm_items=settings.llm_items, human_labels=settings.human_budget,
+                   seed=settings.seed)
+    unpaid = ~yours["dev_paid"] & ~notebook["dev_paid"]  # the same dev sentences for both, bought by neither
+    gain, low, high = stats.mean_interval(yours["dev_right"][unpaid].astype(float) - notebook["dev_right"][unpaid])
+    verdict = _judged(gain, low, high, predicted, "Look again at what each stage added in sections 1-4 and at the "
+                      "spread between seeds in the board of section 5.")
+    accuracy, ledger = yours["accuracy"], yours["ledger"]
     hybrid = board.loc["hybrid"]
-    spread = float(hybrid["± sd"]) if seed_spread is None else seed_spread
     fig, ax = plt.subplots(figsize=(6.5, 4))
     for name, row in board.iterrows():
         ax.scatter(max(row["dollars"], 1), row["accuracy"], color=COLORS["random"], s=20)
         ax.annotate(name, (max(row["dollars"], 1), row["accuracy"]), textcoords="offset points", xytext=(4, 3),
                     fontsize=8)
-    ax.errorbar(hybrid["dollars"], hybrid["accuracy"], yerr=spread, fmt="o", color=COLORS["hybrid"],
+    ax.errorbar(hybrid["dollars"], hybrid["accuracy"], yerr=float(hybrid["± sd"]), fmt="o", color=COLORS["hybrid"],
                 label="the notebook's hybrid (sd over seeds)")
     ax.scatter(max(ledger.dollars, 1), accuracy, marker="*", s=180, color=COLORS["active"], zorder=3,
                label="your allocation")
     ax.set(xscale="log", xlabel="labeling cost, $ (log scale; $0 drawn at $1)", ylabel="test accuracy",
-           title=f"Your allocation: {accuracy:.3f} for ${ledger.dollars:,.0f}")
+           title=f"Your allocation: {accuracy:.3f} on test for ${ledger.dollars:,.0f}")
     ax.legend(fontsize=8, loc="lower right")
     plt.show()
-    gap = accuracy - float(hybrid["accuracy"])
-    within = abs(gap) <= 2 * spread
-    print(f"your allocation: {accuracy:.3f} for ${ledger.dollars:,.2f}; the notebook's hybrid: "
-          f"{hybrid['accuracy']:.3f} ± {spread:.3f} (sd over seeds) for ${hybrid['dollars']:,.0f}")
-    _ok(f"a gap of {gap:+.3f}, " + ("within twice the spread between seeds: no measurable difference."
-                                     if within else "more than twice the spread between seeds."))
-    return {"accuracy": accuracy, "dollars": ledger.dollars, "gap": gap, "within_noise": within}
+    _ok(f"your allocation against the notebook's, same seed, on the {unpaid.sum()} dev sentences neither paid for: "
+        f"{verdict}.")
+    return {"accuracy": accuracy, "dollars": ledger.dollars, "gain": gain, "low": low, "high": high}
 
 
-def ex06b_go_on(go_on, X_pool, y_pool, X_test, y_test, *, budget: int, batch: int = 10, n_start: int = 20,
-               more_rounds: int = 5) -> None:
-    """The Label Studio deep dive (06b): are ``more_rounds`` more rounds of labeling worth it? They are run (the same
-    loop: uncertainty sampling from the same start, the same raters answering) and the test gain is measured, with a
-    paired bootstrap interval over the test sentences. Worth it = the interval lies above 0."""
+def ex06b_go_on(go_on, predicted_gain, X_pool, y_pool, X_dev, y_dev, *, budget: int, batch: int = 10,
+               n_start: int = 20, more_rounds: int = 5) -> None:
+    """The Label Studio deep dive (06b): are ``more_rounds`` more rounds of labeling worth it, and what will they do
+    to accuracy? They are run (the same loop: uncertainty sampling from the same start, the same raters answering)
+    and the gain is measured on the dev split, with a paired bootstrap interval over its sentences. Worth it = the
+    interval lies above 0; the prediction is judged by the rule of :func:`_judged`."""
     from helpers import active, stats
 
     if go_on not in (True, False):
-        raise AssertionError("Your turn: set go_on to True (label more) or False (stop here).")
-    run = active.run_active_learning(X_pool, y_pool, X_test, y_test, strategy="uncertainty",
+        raise AssertionError("Your turn: set go_on to True (label more) or False (stop here), and predicted_gain.")
+    predicted = _prediction(predicted_gain, "predicted_gain (the change in accuracy the rounds bring, e.g. 0.01)")
+    if go_on and predicted <= 0:
+        raise AssertionError("You would pay for more rounds that you predict gain nothing: make the decision and the "
+                             "prediction agree.")
+    run = active.run_active_learning(X_pool, y_pool, X_dev, y_dev, strategy="uncertainty",
                                      budget=budget + more_rounds * batch, batch=batch, n_start=n_start, seed=0)
     picked = np.concatenate(run["queried"].to_list())
     y_pool = np.asarray(y_pool)
-    right = [active.model(seed=0).fit(X_pool[rows], y_pool[rows]).predict(X_test) == y_test
+    right = [active.model(seed=0).fit(X_pool[rows], y_pool[rows]).predict(X_dev) == y_dev
              for rows in (picked[:budget], picked)]
     gain, low, high = stats.mean_interval(right[1].astype(float) - right[0])
-    worth = low > 0
+    hint = ("Compare the curve's last steps with its round-to-round wiggle (section 4) before you decide, and "
+            "predict from that slope.")
+    if bool(go_on) != bool(low > 0):
+        raise AssertionError(f"Not this time: the {more_rounds} rounds' gain on dev does not support that "
+                             f"decision. {hint}")
+    verdict = _judged(gain, low, high, predicted, hint)
     dollars = HUMAN_PRICE * more_rounds * batch
-    what = (f"{more_rounds} more rounds ({more_rounds * batch} labels, ${dollars:.2f}) moved test "
-            f"accuracy by {gain:+.3f} (90% interval {low:+.3f} to {high:+.3f})")
-    if go_on != worth:
-        raise AssertionError(f"Not this time: {what}. " + (
-            "The interval lies above 0: the curve had not flattened yet. Look at its last rounds' slope."
-            if worth else "The interval includes 0: the gain is within noise. A rising curve of one run is not yet "
-                          "evidence; compare its last steps with the round-to-round wiggle."))
-    _ok(f"{what}: {'worth another batch' if worth else 'within noise, so stopping was the right call'}.")
+    _ok(f"{more_rounds} more rounds ({more_rounds * batch} labels, ${dollars:.2f}) on {len(y_dev):,} dev sentences: "
+        f"{verdict}; {'worth another batch' if go_on else 'stopping was the right call'}.")
 
 
 def ex06c_a_million(first_to_move, machines, fits: dict, llm_share: float, gain: float, *, n: int = 1_000_000,

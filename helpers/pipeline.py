@@ -18,7 +18,7 @@ from helpers import results, weak
 from helpers.cost import LabelingCost
 from helpers.features import classifier
 from helpers.labels import ABSTAIN, confidence
-from helpers.validate import share, whole
+from helpers.validate import choice, share, whole
 
 LEDGER_COLUMNS = ["stage", "source", "labels", "removed", "dollars", "human hours", "machine seconds"]
 
@@ -93,12 +93,13 @@ def weak_stage(pool: Pool, dev: pd.DataFrame, X_dev: np.ndarray, ledger: CostLed
                seed: int = 0) -> np.ndarray:
     """Stage 1: the notebook-03 LFs (the dev-model LF trained on the ``dev`` rows, whose labels are paid for on the
     ledger) -> Snorkel's LabelModel on the pool -> weak labels where its confidence is at least ``min_confidence``.
-    Returns the label model's P(positive) for every pool item (0.5 where no LF voted)."""
+    Returns the label model's P(positive) for every pool item (0.5 where no LF voted). A paid dev label is one
+    rater's (``single_label``), as every human label on the ledger is: one judgement, one price."""
     if len(dev) != len(X_dev):
         raise ValueError(f"{len(dev)} dev sentences but {len(X_dev)} dev feature rows")
     min_confidence = share(min_confidence, "min_confidence", 0.5, 1.0)
     start = time.perf_counter()
-    both = pd.concat([dev, pool.df], ignore_index=True)
+    both = pd.concat([dev.assign(label=dev["single_label"]), pool.df], ignore_index=True)
     X_both = np.concatenate([X_dev, pool.X])
     is_dev = np.arange(len(both)) < len(dev)
     table = weak.add_lf_inputs(both, X_both, dev_mask=is_dev)
@@ -140,28 +141,39 @@ def llm_stage(pool: Pool, rows: np.ndarray, p_llm: np.ndarray, ledger: CostLedge
 AL_BATCH = 25  # human labels asked for per active-learning round (one query over the pool each)
 
 
-def active_stage(pool: Pool, ledger: CostLedger, *, budget: int, batch: int = AL_BATCH, seed: int = 0) -> np.ndarray:
+HUMAN_QUERIES = ("uncertainty", "random")
+
+
+def active_stage(pool: Pool, ledger: CostLedger, *, budget: int, batch: int = AL_BATCH, query: str = "uncertainty",
+                 seed: int = 0) -> np.ndarray:
     """Stage 3: active learning with humans on what is still hard. A classifier trained on the labels so far
     (weighted by their confidence) picks, batch by batch, with modAL's ``uncertainty_sampling``, the items it is
-    least sure about among those without a human label; one real rater answers (``single_label``). Returns the
-    rows humans labeled."""
+    least sure about among those without a human label; one real rater answers (``single_label``).
+    ``query="random"`` is the control: the same loop and budget, the items drawn at random (modAL's role taken by
+    a seeded draw). Returns the rows humans labeled."""
     from modAL.uncertainty import uncertainty_sampling
 
-    from helpers.active import next_batch
+    from helpers.active import next_batch, random_sampling
 
     budget, batch = whole(budget, "budget (human labels)", 0), whole(batch, "batch", 1)
+    query = choice(query, HUMAN_QUERIES, "query")
+    rng = np.random.default_rng(seed)
     start = time.perf_counter()
     answers = pool.df["single_label"].to_numpy()
     asked = []
     while len(asked) < budget:
-        have = pool.labels != ABSTAIN
-        if len(set(pool.labels[have].tolist())) < 2:
-            raise ValueError("the labels so far hold one class only: stage 3 needs a model trained on both")
-        model = classifier(seed).fit(pool.X[have], pool.labels[have], sample_weight=pool.confidence[have])
         candidates = np.flatnonzero(pool.source != "human")
         if len(candidates) == 0:
             break  # every item has a human label
-        pick = np.sort(next_batch(model, pool.X, candidates, min(batch, budget - len(asked)), uncertainty_sampling))
+        n = min(batch, budget - len(asked))
+        if query == "random":
+            pick = np.sort(next_batch(None, pool.X, candidates, n, random_sampling, random_state=rng))
+        else:
+            have = pool.labels != ABSTAIN
+            if len(set(pool.labels[have].tolist())) < 2:
+                raise ValueError("the labels so far hold one class only: stage 3 needs a model trained on both")
+            model = classifier(seed).fit(pool.X[have], pool.labels[have], sample_weight=pool.confidence[have])
+            pick = np.sort(next_batch(model, pool.X, candidates, n, uncertainty_sampling))
         pool.set(pick, answers[pick], 1.0, "human")
         asked.extend(pick.tolist())
     ledger.human("3 active learning (one rater per item)", len(asked), time.perf_counter() - start)
@@ -183,11 +195,15 @@ def clean_stage(pool: Pool, ledger: CostLedger, *, seed: int = 0) -> np.ndarray:
     return dropped
 
 
-def train_final(pool: Pool, X_test: np.ndarray, y_test: np.ndarray, *, seed: int = 0) -> float:
-    """Stage 5: the final classifier on every label left (weighted by confidence); test accuracy vs consensus."""
+def final_model(pool: Pool, *, seed: int = 0):
+    """Stage 5: the final classifier on every label left, weighted by confidence."""
     have = pool.labels != ABSTAIN
-    model = classifier(seed).fit(pool.X[have], pool.labels[have], sample_weight=pool.confidence[have])
-    return float(model.score(X_test, y_test))
+    return classifier(seed).fit(pool.X[have], pool.labels[have], sample_weight=pool.confidence[have])
+
+
+def train_final(pool: Pool, X_test: np.ndarray, y_test: np.ndarray, *, seed: int = 0) -> float:
+    """Stage 5's test accuracy against the consensus."""
+    return float(final_model(pool, seed=seed).score(X_test, y_test))
 
 
 @dataclass
@@ -198,6 +214,7 @@ class Settings:
     llm_items: int = 100  # the label model's least sure items sent to the LLM
     llm_confidence: float = 0.8
     human_budget: int = 300  # active-learning labels
+    human_query: str = "uncertainty"  # or "random": the control for the active-learning stage
     seed: int = 0
 
 
@@ -212,7 +229,8 @@ def run_hybrid(movies: pd.DataFrame, X: np.ndarray, llm_label, settings: Setting
     """The lecture's five steps end to end on a fresh pool and ledger: the one pipeline that notebook 06 shows and
     runs and ``benchmarks/hybrid_pipeline.py`` measures. ``llm_label(texts) -> (P(positive), seconds, dollars)``
     labels with the LLM (:func:`llm_labeler`). Returns the final test accuracy, the test accuracy after each
-    stage, the ledger and the pool."""
+    stage, the ledger, the pool, and for choosing between runs without the test split: ``dev_right`` (whether the
+    final model is right on each dev sentence, in row order) and ``dev_paid`` (which of them were paid for)."""
     s = settings or Settings()
     train, test, dev = split_rows(movies, s.n_dev, s.seed)
     y_test = movies["label"].to_numpy()[test]
@@ -229,12 +247,16 @@ def run_hybrid(movies: pd.DataFrame, X: np.ndarray, llm_label, settings: Setting
         after["2 + LLM"] = train_final(pool, X[test], y_test, seed=s.seed)
     # Step 3: active learning with humans for what is still hard
     if s.human_budget:
-        active_stage(pool, ledger, budget=s.human_budget, seed=s.seed)
+        active_stage(pool, ledger, budget=s.human_budget, query=s.human_query, seed=s.seed)
         after["3 + active learning"] = train_final(pool, X[test], y_test, seed=s.seed)
     # Step 4: clean the noisy labels (cleanlab); step 5: the final model on every label left
     clean_stage(pool, ledger, seed=s.seed)
-    after["4 + cleanlab"] = train_final(pool, X[test], y_test, seed=s.seed)
-    return {"accuracy": after["4 + cleanlab"], "after": after, "ledger": ledger, "pool": pool}
+    model = final_model(pool, seed=s.seed)
+    after["4 + cleanlab"] = float(model.score(X[test], y_test))
+    all_dev = np.flatnonzero(movies["split"].to_numpy() == "dev")
+    return {"accuracy": after["4 + cleanlab"], "after": after, "ledger": ledger, "pool": pool,
+            "dev_right": model.predict(X[all_dev]) == movies["label"].to_numpy()[all_dev],
+            "dev_paid": np.isin(all_dev, dev)}
 
 
 def llm_labeler(conn, movies: pd.DataFrame, cache: bool = False, price_as: str | None = None):

@@ -1,10 +1,13 @@
 """The figures the scripts in ``benchmarks/`` measured (``benchmarks/results/<name>.json``), for the notebooks that
-quote them: each number has one source, the benchmark that computed it."""
+quote them: each number has one source, the benchmark that computed it. Also the scoreboard of the lecture's claims
+(:func:`lecture_claims`, the deep dive 06a) and the one rule that judges them (:func:`claim_verdict`)."""
 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
+from typing import NamedTuple
 
 RESULTS_DIR = Path(__file__).resolve().parent.parent / "benchmarks" / "results"
 
@@ -30,90 +33,359 @@ def chosen_prompt(df):
     return ScoringPrompt(shots), best["bias"]
 
 
+# ----------------------------------------------------------------------------------------------- the scoreboard
+VERDICTS = ("holds", "partly", "does not hold", "not testable")
+
+
+class Part(NamedTuple):
+    """One measured part of a lecture claim: what was measured, its value and interval (low, high), and the range
+    the lecture claims for it (low, high; None leaves that side open: (2, None) reads "at least 2"). ``value`` None:
+    nothing in the series measures it."""
+
+    what: str
+    value: float | None
+    interval: tuple[float, float] | None
+    claimed: tuple[float | None, float | None]
+
+
+def claim_verdict(value, interval, claimed) -> str:
+    """The scoreboard's one rule: a measured value, its interval (low, high) and the lecture's claimed range
+    (low, high; either end may be None, an open side) give a verdict.
+
+    - "not testable": nothing was measured (``value`` is None or NaN);
+    - "holds": the whole interval lies inside the claimed range (its ends count as inside);
+    - "does not hold": the whole interval lies outside it, entirely below its low end or entirely above its high end;
+    - "partly": the interval straddles an end of the range.
+
+    An exact figure (a price from counted tokens, the lecture's own arithmetic) has the interval (value, value); a
+    figure the lecture prints is claimed as that figure give or take one unit of its last digit (:func:`printed`).
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "not testable"
+    low, high = interval
+    floor, ceiling = claimed
+    if floor is None and ceiling is None:
+        raise ValueError("a claimed range needs at least one end")
+    if not low <= value <= high:
+        raise ValueError(f"the interval ({low}, {high}) does not contain the value {value}")
+    if (floor is not None and high < floor) or (ceiling is not None and low > ceiling):
+        return "does not hold"
+    if (floor is None or low >= floor) and (ceiling is None or high <= ceiling):
+        return "holds"
+    return "partly"
+
+
+def combine_verdicts(verdicts) -> str:
+    """One verdict for a claim of several parts (each judged by :func:`claim_verdict`): "holds" when every part
+    holds, "not testable" when no part could be tested, "does not hold" when no part holds even partly, and
+    "partly" otherwise (one half holds and the other does not, or cannot be tested)."""
+    found = set(verdicts)
+    if not found <= set(VERDICTS):
+        raise ValueError(f"unknown verdicts {sorted(found - set(VERDICTS))}")
+    if not found:
+        raise ValueError("a claim needs at least one part")
+    if found == {"not testable"}:
+        return "not testable"
+    if found == {"holds"}:
+        return "holds"
+    if found <= {"does not hold", "not testable"}:
+        return "does not hold"
+    return "partly"
+
+
+def judge(parts) -> str:
+    """The verdict of a claim from its :class:`Part` s, by the rule."""
+    return combine_verdicts([claim_verdict(p.value, p.interval, p.claimed) for p in parts])
+
+
+def printed(figure: float, unit: float) -> tuple[float, float]:
+    """The range a figure printed to ``unit`` (its last digit: 0.01 for 1.58) claims: figure ± unit."""
+    return figure - unit, figure + unit
+
+
+def _stays_from(labels, accuracy, target):
+    """The fewest labels from which a learning curve stays at or above ``target`` to its end (None: it ends below)."""
+    first = None
+    for n, a in zip(labels, accuracy):
+        first = (first or n) if a >= target else None
+    return first
+
+
 def lecture_claims():
-    """The lecture's quantitative claims against what this series measured (the scoreboard of the deep dive 06a): one
-    row per claim with the value measured, its spread or interval where the benchmark keeps one, a verdict computed
-    from the numbers, and where it is shown ("03 §4": notebook 03, section 4; "03a §3": the deep dive 03a, section
-    3). Every figure is read from ``benchmarks/results/``."""
+    """The lecture's quantitative claims against what this series measured (the scoreboard of the deep dive 06a),
+    indexed by a stable claim id: the claim, the lecture's figure, what was measured (value and interval), what was
+    compared with what on which items (seeds and sample sizes as the benchmarks record them), the verdict that
+    :func:`judge` gives from the row's ``parts``, and where it is shown ("03 §4": notebook 03, section 4; "03a §3":
+    the deep dive 03a). Every figure is read from ``benchmarks/results/``; the one paired comparison of the LLM with
+    a rater also reads the raters' labels of the same sentences from the movie table (``data.load``)."""
+    import numpy as np
     import pandas as pd
 
+    from helpers import active, cost, data, stats, weak
     from helpers.pricing import HUMAN_PRICE, token_cost
 
-    al, ws, nl = benchmark("active_learning"), benchmark("weak_supervision"), benchmark("noisy_labels")
-    lab, hy, qq = benchmark("llm_labeling"), benchmark("hybrid_pipeline"), benchmark("quality_quantity")
+    al, evq, ceil = benchmark("active_learning"), benchmark("encoder_vs_query"), benchmark("ceiling")
+    ws, qq, nl, hy = (benchmark(n) for n in ("weak_supervision", "quality_quantity", "noisy_labels",
+                                             "hybrid_pipeline"))
+    lab, recipe, models, batch = (benchmark(n) for n in ("llm_labeling", "llm_recipe", "llm_models", "llm_batch"))
+    n_train, n_dev, n_test = ceil["n_train"], ceil["n_dev"], ceil["n_test"]
+    rows = []
+
+    def claim(cid, text, lecture, measured, compared, where, *parts):
+        rows.append({"id": cid, "claim": text, "lecture": lecture, "measured": measured, "compared": compared,
+                     "where": where, "parts": parts})
+
+    def exact(what, value, claimed):
+        value = float(value)
+        return Part(what, value, (value, value), claimed)
+
+    # Part 1: the cost problem
+    missing = cost.remaining_cost(labeled=1_000, needed=100_000)  # the slide's premises, at its $0.30 and 5 minutes
+    everything = cost.LabelingCost().summary(100_000)
+    claim("slip_cost", "Labeling the 99,000 missing movies: $30,000 and 8,333 hours", "$30,000, 8,333 h",
+          f"${missing['dollars']:,.0f} and {missing['hours']:,.0f} h for the {missing['items']:,} missing labels; "
+          f"${everything['dollars']:,.0f} and {everything['hours']:,.0f} h is the price of all "
+          f"{everything['items']:,}", "the slide's own premises through helpers.cost; exact arithmetic", "01 §1",
+          exact("dollars", missing["dollars"], printed(30_000, 1)), exact("hours", missing["hours"], printed(8_333, 1)))
+    claim("label_price", "A label costs $0.30 and 5 minutes", "$0.30, 5 min",
+          "not measured: the archive has ratings, not times or pay", "nothing: the series uses it as its cost model",
+          "01 (used as the cost model)", Part("dollars per label", None, None, (HUMAN_PRICE, HUMAN_PRICE)))
+
+    # Part 2: active learning
     rec = al["recommended"]
-    saving = {split: next(s for s in al[split]["setups"] if s["setup"] == rec)["saving"] for split in ("dev", "test")}
+
+    def reach(split, setup):  # a set-up that never reaches the target counts as one batch past the run's end
+        n = next(s for s in al[split]["setups"] if s["setup"] == setup)["labels to reach"]
+        return al["budget"] + al["batch"] if n != n else n
+
+    own = {split: reach(split, "random (Baal MLP)") / reach(split, rec) for split in ("dev", "test", "amazon")}
+    with_net = next(s for s in al["test"]["setups"] if s["setup"] == rec)["saving"]
+    claim("al_saving", "Active learning saves 2-10x labels", "2-10x (at least 2x)",
+          f"the query's own saving {own['test']:.2f}x on test (dev {own['dev']:.2f}x, Amazon {own['amazon']:.2f}x); "
+          f"{with_net:.2f}x on test when the network's gain is counted too",
+          f"{rec} (chosen on dev) against random queries on the same network: the labels each needs to reach random "
+          f"sampling's {al['budget']}-label accuracy; {al['seeds']} seeds each, on the dev ({n_dev:,}) and test "
+          f"({n_test:,}) sentences and Amazon's test split ({al['amazon']['sentences']['test']:,}); interval: the "
+          "range over the three", "02 §3, 02c §3",
+          Part("the query's own saving (x)", own["test"], (min(own.values()), max(own.values())), (2, None)))
+
+    curves = evq["curves"]["mpnet"]
+    unc, rnd = curves["uncertainty"], curves["random"]
+    at = unc["labels"].index(200)  # the slide's 200 labels
+    al_200 = unc["mean"][at]
+    need = {k: _stays_from(rnd["labels"], rnd[k], al_200) for k in ("mean", "high", "low")}
+    ratio = {k: math.inf if n is None else n / 200 for k, n in need.items()}
+    last = rnd["labels"][-1]
+    random_text = (f"random sampling stays at that accuracy from {need['mean']} labels ({ratio['mean']:.1f}x)"
+                   if need["mean"] else f"random sampling is still below it at {last} labels, its last point "
+                   f"(more than {last / 200:.1f}x the labels)")
+    claim("al_200", "AL reaches 90% with 200 labels; random needs 400+", "90% at 200 labels; random 2x the labels",
+          f"uncertainty sampling at 200 labels: {al_200:.3f} (seeds {unc['low'][at]:.3f}-{unc['high'][at]:.3f}; "
+          f"all {n_train:,} labels reach {ceil['mpnet_accuracy']:.3f}); {random_text}",
+          f"modAL's uncertainty sampling against random sampling, the same logistic regression on mpnet embeddings, "
+          f"{evq['seeds']} seeds each, test split ({n_test:,} sentences), up to {last} labels; intervals: the seeds' "
+          "range (for random: where its best and worst seeds stay at the target)", "02 §3, §4",
+          Part("accuracy at 200 labels", al_200, (unc["low"][at], unc["high"][at]), (0.90, None)),
+          Part("labels random needs for it, over 200 (x)", ratio["mean"], (ratio["high"], ratio["low"]), (2, None)))
+
+    dist = np.array([[0.34, 0.33, 0.33], [0.98, 0.01, 0.01]])  # the slide's two examples
+    nats, bits = active.entropy(dist), active.entropy(dist, base=2)
+    claim("slip_entropy", "Entropy: 1.58 for [0.34, 0.33, 0.33], 0.12 for [0.98, 0.01, 0.01]", "1.58 and 0.12",
+          f"in nats (the slide's log, as modAL and scipy) {nats[0]:.2f} and {nats[1]:.2f}; in bits {bits[0]:.2f} and "
+          f"{bits[1]:.2f}: the slide takes one figure from each", "the slide's two distributions; exact arithmetic",
+          "02 §1", exact("high-entropy example, nats", nats[0], printed(1.58, 0.01)),
+          exact("low-entropy example, nats", nats[1], printed(0.12, 0.01)))
+
+    # Part 3: weak supervision
+    ws_acc, dev_acc, all_acc = (ws["downstream_test_accuracy"], ws["dev_labels_only_test_accuracy"],
+                                ceil["mpnet_accuracy"])
+    no_gold = ws["downstream_no_gold_test_accuracy"]
+    gold = list(zip(rnd["labels"], rnd["mean"])) + [(n_dev, dev_acc), (n_train, all_acc)]
+    below = max((n for n, a in gold if a < ws_acc), default=0)
+    above = min((n for n, a in gold if a >= ws_acc), default=math.inf)
+    worth = (below / n_dev, above / n_dev, n_train / n_dev if above <= n_train else math.inf)
+    lf_only = _stays_from(rnd["labels"], rnd["mean"], no_gold)
+    claim("ws_saving", "Weak supervision saves 10-100x", "10-100x (at least 10x)",
+          f"weak labels + the {n_dev:,} dev labels {ws_acc:.3f}; the dev labels alone {dev_acc:.3f}: worth at most "
+          f"{worth[1]:.2f}x the gold labels it used; the LFs without gold labels {no_gold:.3f}, "
+          + (f"what {lf_only} random gold labels reach" if lf_only else "below every random gold curve point"),
+          f"the same classifier on the test split ({n_test:,} sentences): trained on notebook 03's weak labels (six "
+          f"LFs, one trained on the dev labels; {len(ws['seeds'])} label-model seeds) against gold labels alone (the "
+          f"{n_dev:,} dev labels; random train labels up to {last}, {evq['seeds']} seeds; all {n_train:,}); "
+          "interval: from the largest gold set it beats to all gold labels, which it does not reach", "03 §5",
+          Part("gold labels it is worth, over those it used (x)", worth[1], (worth[0], worth[2]), (10, None)))
+
+    claim("slip_alpha", "Agreements 0.85, 0.80, 0.90 give LF accuracies 0.80, 0.90, 0.85", "alpha = 0.80, 0.90, 0.85",
+          *_alpha_rows(weak, exact))
+
+    n_shared = round(ws["majority_vote_coverage"] * n_train)
+    lm, mv = ws["label_model_on_shared"], ws["majority_vote_on_shared"]
+    claim("lm_vs_mv", "Label model beats majority vote", "better combiner",
+          f"{lm:.3f} vs {mv:.3f} on the items both label ({lm - mv:+.3f})",
+          f"Snorkel's LabelModel against majority vote over notebook 03's six LFs, on the {n_shared:,} train sentences "
+          f"both label; {len(ws['seeds'])} label-model seeds (all alike); interval: normal approximation ignoring the "
+          "pairing, so wider than a paired one", "03 §4",
+          Part("LabelModel minus majority vote", lm - mv, stats.difference_interval(lm, n_shared, mv, n_shared),
+               (0, None)))
+
+    design = {(r["budget"], r["design"]): r for r in qq["summary"]}
+    quantity = []
+    for b in qq["budgets"]:
+        one, best = design[(b, "1 rater each")], design[(b, "every rater (consensus)")]
+        quantity.append(Part(f"{b} judgements: one rater minus consensus", one["accuracy"] - best["accuracy"],
+                             (one["low"] - best["high"], one["high"] - best["low"]), (0, None)))
+    claim("quantity", "More noisy labels beat fewer perfect ones", "quantity wins",
+          "one rater on many sentences against every rater's consensus on few: "
+          + ", ".join(f"{design[(b, '1 rater each')]['accuracy']:.3f} vs "
+                      f"{design[(b, 'every rater (consensus)')]['accuracy']:.3f} at {b:,}" for b in qq["budgets"])
+          + " judgements (3 raters each: " + ", ".join(f"{design[(b, '3 raters each')]['accuracy']:.3f}"
+                                                     for b in qq["budgets"]) + ")",
+          f"the same classifier trained on labels bought with the same number of real rater judgements, test split, "
+          f"{len(qq['seeds'])} draws of raters each; interval: one design's range over the draws minus the other's",
+          "03a §3", *quantity)
+
+    # Part 4: LLM labeling
     led = lab["ledger"]
+    one_per_request = next(r for r in batch["runs"] if r["batch_size"] == 1)
+    labelers = [(led["prompt_tokens"] / led["requests"], led["completion_tokens"] / led["requests"]),
+                *((m["prompt_tokens_per_label"], 1) for m in models["models"].values()),  # one output token each
+                (one_per_request["prompt_tokens_per_label"], one_per_request["completion_tokens_per_label"])]
 
-    def usd_per_label(model):
-        return token_cost(led["prompt_tokens"], led["completion_tokens"], model) / led["requests"]
+    def per_1000(model):  # the series' logprob labeler, and the range over the labelers (the lecture's chat one too)
+        dollars = [1000 * token_cost(p, c, model) for p, c in labelers]
+        return dollars[0], (min(dollars), max(dollars))
 
-    human = HUMAN_PRICE
-    gpt35, gpt4 = usd_per_label("gpt-3.5-turbo"), usd_per_label("gpt-4")
-    q600 = {r["design"]: r for r in qq["summary"] if r["budget"] == 600}
-    one, three = q600["1 rater each"], q600["3 raters each"]
-    runs = pd.DataFrame(hy["runs"])
+    gpt4, gpt4_range = per_1000("gpt-4")
+    fold = 1000 * HUMAN_PRICE / gpt4, (1000 * HUMAN_PRICE / gpt4_range[1], 1000 * HUMAN_PRICE / gpt4_range[0])
+    movies = data.load("movies").set_index("id")
+    truth = movies.loc[lab["test_ids"], "label"].to_numpy()
+    llm_right = (np.asarray(lab["test_p"]) > 0.5) == truth
+    rater_right = movies.loc[lab["test_ids"], "single_label"].to_numpy() == truth
+    gap, gap_low, gap_high = stats.mean_interval(llm_right.astype(float) - rater_right)
+    prices = (f"{len(labelers)} labelers: the logprob labeler ({led['requests']} requests), the "
+              f"{len(models['models'])} models of benchmarks/llm_models.py, and a chat labeler with one review per "
+              "request (benchmarks/llm_batch.py)")
+    claim("llm_cost", "LLM labeling cuts cost 10-50x", "10-50x (at least 10x)",
+          f"{fold[0]:.0f}x at GPT-4 prices ({fold[1][0]:.0f}-{fold[1][1]:.0f}x across the labelers); accuracy "
+          f"{llm_right.mean():.3f} against one rater's {rater_right.mean():.3f} on the same sentences ({gap:+.3f})",
+          f"${HUMAN_PRICE:.2f} per human label against GPT-4's list price for the tokens counted by {prices}; the "
+          f"logprob labeler and one real rater on the same {len(truth)} clear test sentences, the consensus as truth; "
+          "intervals: the labelers' range, a paired bootstrap over the sentences", "04 §3, §7",
+          Part("cost, human over GPT-4 (x)", fold[0], fold[1], (10, None)),
+          Part("accuracy, LLM minus one rater", gap, (gap_low, gap_high), (0, None)))
+    haiku = per_1000("claude-3-haiku")[0]
+    claim("llm_150x", "10,000 labels: $3,000 by hand, $20 by GPT-4 / Claude (150x)", "150x ($0.002 a label)",
+          f"${10 * gpt4:.2f} for 10,000 at GPT-4 prices ({fold[0]:.0f}x); at Claude Haiku prices ${10 * haiku:.2f} "
+          f"({1000 * HUMAN_PRICE / haiku:,.0f}x)", f"as the llm_cost row: {prices}; interval: their range",
+          "04 §7", Part("cost, human over GPT-4 (x)", fold[0], fold[1], (150, None)))
+    few, bare = lab["generate"]["few-shot"], lab["generate"]["bare"]
+    claim("few_shot", "Few-shot examples add 10-20% accuracy", "+10-20%",
+          f"no fair comparison: without examples the chat prompt names a label on {bare['parse_rate']:.0%} of the "
+          f"sentences, so {bare['accuracy_abstain_wrong']:.2f} -> {few['accuracy_abstain_wrong']:.2f} measures the "
+          f"answer's format" + (f", and {few['accuracy_abstain_wrong']:.2f} is no better than a coin on two classes"
+                                  if few["accuracy_abstain_wrong"] <= 0.5 else "")
+          + "; no benchmark scores the logprob prompt without examples",
+          "the chat prompts with and without examples on the clear test sentences benchmarks/llm_labeling.py runs "
+          "them on (not recorded in its results)", "04 §2",
+          Part("accuracy gain from examples, answers that parse", None, None, (0.10, None)))
+
+    chosen = recipe["test"][recipe["chosen"]]
+    two, n_two = chosen["accuracy_chosen_rule"], recipe["n_test"]
+    multi = {{"three_class": "3 classes", "five_point": "5 points"}[k]: m for k, m in recipe["multiclass"].items()}
+    drops = []
+    for name, m in multi.items():
+        best, n_multi = max(m["accuracy_raw"], m["accuracy_contextual"]), int(np.sum(m["confusion_raw"]))
+        drops.append(Part(f"accuracy, 2 classes minus {name}", two - best,
+                          stats.difference_interval(two, n_two, best, n_multi), (0, None)))
+    claim("categories", "More categories lower LLM accuracy", "a drop",
+          f"2 classes {two:.3f}; " + "; ".join(
+              f"{name} {m['accuracy_raw']:.3f} raw, {m['accuracy_contextual']:.3f} calibrated "
+              f"(majority class {m['majority_class']:.3f})" for name, m in multi.items()),
+          f"the same model and recipe (benchmarks/llm_recipe.py): {n_two} clear test sentences for 2 classes, "
+          f"{n_multi} random test sentences (neutral ones included) for 3 and 5, the drop judged on the better of raw "
+          "and contextually calibrated scores; interval: normal approximation, two samples", "04a §2", *drops)
+
+    for cid, model, name, claimed in (("price_gpt4", "gpt-4", "GPT-4", (20, 50)),
+                                      ("price_gpt35", "gpt-3.5-turbo", "GPT-3.5", (2, 5)),
+                                      ("price_haiku", "claude-3-haiku", "Claude Haiku", (1, 3))):
+        usd, spread = per_1000(model)
+        claim(cid, f"{name}: ${claimed[0]}-{claimed[1]} per 1,000 labels", f"${claimed[0]}-{claimed[1]}",
+              f"${usd:.3f} per 1,000 with the logprob labeler (${spread[0]:.3f}-{spread[1]:.3f} across the labelers)",
+              f"{name}'s list price (helpers.pricing) for the tokens counted by {prices}; interval: their range",
+              "04 §7", Part(f"dollars per 1,000 labels at {name} prices", usd, spread, claimed))
+
+    # Part 5: noisy labels
+    noise_rate = nl["real_noise_rate"]
+    claim("noise_rate", "Real data has 5-20% label noise", "5-20%", f"one rater: {noise_rate:.1%} wrong (binary)",
+          f"one real rater's label against the consensus of all raters, on the {n_train:,} train sentences; "
+          f"{len(nl['seeds'])} seeds (the rate does not depend on them); interval: binomial, normal approximation",
+          "05 §1", Part("share of one rater's labels that are wrong", noise_rate,
+                        stats.proportion_interval(noise_rate, n_train), (0.05, 0.20)))
+    lf_only_labels = design[(0, "weak labels")]
+    n_lm = round(ws["label_model_coverage"] * n_train)
+    claim("ws_noise", "Weak supervision labels are 15-30% wrong", "15-30%",
+          f"{lf_only_labels['label_error']:.1%} of the weak labels of the LFs without gold labels; "
+          f"{1 - ws['label_model_accuracy']:.1%} with notebook 03's six LFs (one trained on dev labels)",
+          f"weak labels against the raters' consensus on the train sentences they label: the label model over the "
+          f"LFs without the dev-model LF ({lf_only_labels['labeled']:,.0f} sentences, benchmarks/quality_quantity.py) "
+          f"and over all six ({n_lm:,}, benchmarks/weak_supervision.py); interval: binomial, normal approximation",
+          "03 §4, 03a §3",
+          Part("LFs without gold labels", lf_only_labels["label_error"],
+               stats.proportion_interval(lf_only_labels["label_error"], round(lf_only_labels["labeled"])),
+               (0.15, 0.30)),
+          Part("the six LFs", 1 - ws["label_model_accuracy"],
+               stats.proportion_interval(1 - ws["label_model_accuracy"], n_lm), (0.15, 0.30)))
+    lifts = [r["real_lift_at_10pct"] for r in nl["runs"]]
     remedies = {k.removeprefix("remedy: "): v for k, v in nl.items() if k.startswith("remedy: ")}
     best_remedy = max((k for k in remedies if k != "do nothing"), key=remedies.get)
-    few, bare = lab["generate"]["few-shot"], lab["generate"]["bare"]
+    fixed, left = remedies[best_remedy], remedies["do nothing"]
+    claim("noise_handling", "Handling noisy labels saves 1.5-2x", "1.5-2x (at least 1.5x)",
+          f"cleanlab's ranking finds real errors {nl['real_lift_at_10pct']:.1f}x as fast as a random review (10% "
+          f"budget); the best remedy ({best_remedy}) {fixed - left:+.3f} test accuracy; labels saved to reach an "
+          "accuracy: not measured", f"{len(nl['seeds'])} seeds on the {n_train:,} train sentences labeled by one real "
+          f"rater: errors found per reviewed label against a random review; each remedy's test accuracy ({n_test:,} "
+          "sentences) against doing nothing; intervals: the seeds' range, normal approximation ignoring the pairing",
+          "05 §3, §5 (one run; these figures: the benchmark's seeds)",
+          Part("errors found per review, over a random review (x)", nl["real_lift_at_10pct"], (min(lifts), max(lifts)),
+               (1.5, None)),
+          Part("test accuracy, best remedy minus doing nothing", fixed - left,
+               stats.difference_interval(fixed, n_test, left, n_test), (0, None)))
 
-    def se(p, n):
-        return (p * (1 - p) / n) ** 0.5
+    # Part 6: the hybrid
+    cut = hy["all_human_dollars"] / hy["hybrid_dollars"]
+    paired = [r["hybrid_accuracy"] - r["human_random_accuracy"] for r in hy["runs"]]
+    claim("hybrid_cost", "Hybrid pipelines cut cost 5-20x", "5-20x (at least 5x)",
+          f"{cut:.0f}x cheaper than all-human, {hy['all_human_accuracy'] - hy['hybrid_accuracy']:.3f} below it "
+          f"({hy['hybrid_accuracy']:.3f} vs {hy['all_human_accuracy']:.3f}); random human labels for the same "
+          f"${hy['hybrid_dollars']:.0f} reach {hy['human_random_accuracy']:.3f} ({np.mean(paired):+.3f} for the "
+          "hybrid)",
+          f"on one test split and one ledger, {len(hy['seeds'])} seeds: the hybrid against consensus labels for the "
+          f"whole pool (${hy['all_human_dollars']:,.0f}), and against {hy['hybrid_human_labels']:.0f} random "
+          "one-rater labels bought with the hybrid's dollars; interval: the seeds' range of the paired difference",
+          "06", exact("cost, all-human over the hybrid (x)", cut, (5, None)),
+          Part("accuracy, hybrid minus random human labels for the same dollars", float(np.mean(paired)),
+               (min(paired), max(paired)), (0, None)))
 
-    def verdict(holds: bool, partly: bool = False) -> str:
-        return "holds" if holds else "partly" if partly else "does not hold"
+    table = pd.DataFrame(rows).set_index("id")
+    if not table.index.is_unique:
+        raise ValueError(f"claim ids repeat: {table.index[table.index.duplicated()].tolist()}")
+    table["verdict"] = [judge(parts) for parts in table["parts"]]
+    return table[["claim", "lecture", "measured", "compared", "verdict", "where", "parts"]]
 
-    rows = [
-        ("Active learning saves 2-10x labels", "2-10x", f"{saving['test']:.2f}x on test ({saving['dev']:.2f}x on dev)",
-         f"10 seeds; chosen on dev ({rec})", verdict(saving["test"] >= 2, saving["dev"] >= 2), "02 §3"),
-        ("AL reaches 90% with 200 labels; random needs 400+", "90% at 200 labels",
-         f"ceiling {hy['all_human_accuracy']:.3f} with all 8,457 labels", "3 seeds (ceiling)",
-         "does not hold" if hy["all_human_accuracy"] < 0.9 else "testable", "02 §4, 01"),
-        ("Weak supervision saves 10-100x", "10-100x",
-         f"weak labels + 1,051 dev labels {ws['downstream_test_accuracy']:.3f}; dev labels alone "
-         f"{ws['dev_labels_only_test_accuracy']:.3f}; LFs alone {ws['downstream_no_gold_test_accuracy']:.3f}",
-         "5 seeds; 03 §5 gives the paired interval",
-         "holds" if ws["downstream_test_accuracy"] - ws["dev_labels_only_test_accuracy"] > 0.02
-         else "does not hold: the dev labels alone do about as well", "03 §5"),
-        ("Label model beats majority vote", "better combiner",
-         f"{ws['label_model_on_shared']:.3f} vs {ws['majority_vote_on_shared']:.3f} on shared items",
-         "5 seeds", verdict(ws["label_model_on_shared"] > ws["majority_vote_on_shared"]), "03 §4"),
-        ("More noisy labels beat fewer perfect ones", "quantity wins",
-         f"600 judgements: 1 rater {one['accuracy']:.3f}, 3 raters {three['accuracy']:.3f}",
-         f"seed ranges {one['low']:.3f}-{one['high']:.3f} and {three['low']:.3f}-{three['high']:.3f}",
-         verdict(one["accuracy"] > three["accuracy"]), "03a §3"),
-        ("LLM labeling cuts cost 10-50x", "10-50x",
-         f"{human / gpt35:,.0f}x at GPT-3.5 prices; accuracy {lab['test_accuracy']:.3f} vs one rater "
-         f"{1 - nl['real_noise_rate']:.3f}", f"accuracy ± {se(lab['test_accuracy'], lab['n_test']):.3f} (SE)",
-         "holds for cost, not at equal quality", "04 §3, §7"),
-        ("10,000 labels: $3,000 by hand, $20 by GPT-3.5 (150x)", "150x",
-         f"${10_000 * gpt35:.2f} at GPT-3.5 prices for our prompt ({human / gpt35:,.0f}x)",
-         "measured tokens", verdict(human / gpt35 >= 150), "04 §7"),
-        ("GPT-4: $20-50 per 1,000 labels", "$20-50", f"${1000 * gpt4:.2f} per 1,000 (one output token per label)",
-         "measured tokens", "lower: a logprob labeler asks for one token", "04 §7"),
-        ("Few-shot examples add 10-20% accuracy", "+10-20%",
-         f"chat prompt {bare['accuracy_abstain_wrong']:.2f} -> {few['accuracy_abstain_wrong']:.2f} with examples",
-         "100 test sentences", "holds, and more: the examples fix the answer's format"
-         if few["accuracy_abstain_wrong"] - bare["accuracy_abstain_wrong"] > 0.20
-         else verdict(few["accuracy_abstain_wrong"] - bare["accuracy_abstain_wrong"] >= 0.10), "04 §2"),
-        ("More categories lower LLM accuracy", "a drop",
-         f"2 classes {lab['test_accuracy']:.3f}, 3 classes {lab['three_class_accuracy']:.3f} (majority "
-         f"{lab['three_class_majority_class']:.3f}), 5 points {lab['five_point_accuracy']:.3f}", "300 test sentences",
-         verdict(lab["three_class_accuracy"] < lab["test_accuracy"]), "04a §2"),
-        ("Real data has 5-20% label noise", "5-20%", f"one rater: {nl['real_noise_rate']:.1%} wrong (binary)",
-         "5 seeds", verdict(0.05 <= nl["real_noise_rate"] <= 0.20), "05 §1"),
-        ("Handling noisy labels saves 1.5-2x", "1.5-2x",
-         f"review lift {nl['real_lift_at_10pct']:.1f}x at a 10% budget; best remedy {best_remedy} "
-         f"{remedies[best_remedy] - remedies['do nothing']:+.3f} test accuracy",
-         f"5 seeds; test standard error about {se(remedies['do nothing'], benchmark('ceiling')['n_test']):.3f}",
-         "holds for finding errors; accuracy gain within noise",
-         "05 §3, §5 (one run; these figures: the benchmark's 5 seeds)"),
-        ("Hybrid pipelines cut cost 5-20x", "5-20x",
-         f"{1 / hy['hybrid_cost_share']:.0f}x cheaper; accuracy {hy['hybrid_accuracy']:.3f} vs "
-         f"{hy['all_human_accuracy']:.3f} all-human", f"3 seeds, sd {runs['hybrid_accuracy'].std():.3f}",
-         verdict(5 <= 1 / hy["hybrid_cost_share"]) + f", {hy['all_human_accuracy'] - hy['hybrid_accuracy']:.3f} "
-         "below all-human", "06"),
-        ("A label costs $0.30 and 5 minutes", "$0.30, 5 min", "not measured: the archive has ratings, not times or pay",
-         "", "not testable here", "01 (used as the cost model)"),
-    ]
-    return pd.DataFrame(rows, columns=["claim", "lecture", "measured", "spread", "verdict", "where"])
+
+def _alpha_rows(weak, exact):
+    """The slip_alpha row's measured text, comparison, where and parts: the slide's agreements solved exactly."""
+    a12, a13, a23 = 0.85, 0.80, 0.90  # the slide's agreements of LF pairs (1,2), (1,3), (2,3)
+    slide = (0.80, 0.90, 0.85)  # and the accuracies it says they give
+    solved = (weak.triplet_accuracy(a12, a13, a23), weak.triplet_accuracy(a12, a23, a13),
+              weak.triplet_accuracy(a13, a23, a12))
+
+    def agree(a, b):
+        return a * b + (1 - a) * (1 - b)
+
+    implied = (agree(slide[0], slide[1]), agree(slide[0], slide[2]), agree(slide[1], slide[2]))
+    return (f"the equations give alpha = {', '.join(f'{a:.3f}' for a in solved)}; the slide's alpha imply "
+            f"agreements {', '.join(f'{a:.2f}' for a in implied)}",
+            "the slide's three equations, solved in closed form (checked by the torch solver in 03 §3); exact "
+            "arithmetic", "03 §3",
+            *(exact(f"LF{i + 1}'s accuracy", a, printed(s, 0.01)) for i, (a, s) in enumerate(zip(solved, slide))))

@@ -41,3 +41,32 @@ def auroc_gap_interval(y, scores_a, scores_b, level: float = 0.9, n_resamples: i
     tail = (1 - level) / 2 * 100
     low, high = np.percentile(auroc(a) - auroc(b), [tail, 100 - tail])
     return float(low), float(high)
+
+
+def _z(level: float) -> float:
+    from scipy.stats import norm
+
+    if not 0 < level < 1:
+        raise ValueError(f"level must be in (0, 1), got {level!r}")
+    return float(norm.ppf(0.5 + level / 2))
+
+
+def proportion_interval(p: float, n: int, level: float = 0.9) -> tuple[float, float]:
+    """Normal-approximation (Wald) interval of a share ``p`` measured on ``n`` items (an error rate, an accuracy),
+    clipped to [0, 1]. Returns (low, high)."""
+    if not 0 <= p <= 1 or n < 1:
+        raise ValueError(f"need a share in [0, 1] and n >= 1, got p={p!r}, n={n!r}")
+    half = _z(level) * (p * (1 - p) / n) ** 0.5
+    return max(0.0, p - half), min(1.0, p + half)
+
+
+def difference_interval(p1: float, n1: int, p2: float, n2: int, level: float = 0.9) -> tuple[float, float]:
+    """Normal-approximation interval of ``p1 - p2``, two shares measured on ``n1`` and ``n2`` items as if the
+    samples were independent. When both are measured on the same items and tend to be right on the same ones (two
+    combiners of the same votes, two models on one test split), the pairing would narrow it: this one is wider.
+    Returns (low, high)."""
+    for p, n in ((p1, n1), (p2, n2)):
+        if not 0 <= p <= 1 or n < 1:
+            raise ValueError(f"need shares in [0, 1] and n >= 1, got p={p!r}, n={n!r}")
+    half = _z(level) * (p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2) ** 0.5
+    return p1 - p2 - half, p1 - p2 + half

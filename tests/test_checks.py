@@ -42,8 +42,11 @@ def test_ex02_query_strategy(capsys):
 
     data = _al_data()
 
-    def least_sure(classifier, X_pool, n_instances=10):
+    def least_sure(classifier, X_pool, n_instances=10):  # uncertainty sampling, written out: not an answer
         return np.argsort(np.abs(classifier.predict_proba(X_pool)[:, 1] - 0.5))[:n_instances]
+
+    def least_sure_spread(classifier, X_pool, n_instances=10):  # every other of the least sure
+        return np.argsort(np.abs(classifier.predict_proba(X_pool)[:, 1] - 0.5))[: 2 * n_instances: 2]
 
     def most_sure(classifier, X_pool, n_instances=10):
         return np.argsort(-np.abs(classifier.predict_proba(X_pool)[:, 1] - 0.5))[:n_instances]
@@ -51,12 +54,15 @@ def test_ex02_query_strategy(capsys):
     def too_few(classifier, X_pool, n_instances=10):
         return [0]
 
-    table = checks.ex02_query_strategy(least_sure, *data, seeds=(1, 2), budget=60)
-    assert "beats random" in capsys.readouterr().out and list(table.index) == ["yours", "random", "uncertainty"]
-    for answer, message in [(None, "Your turn"), ("uncertainty", "must be a function"),
-                            (too_few, "failed inside the loop"), (most_sure, "does not beat random")]:
+    table = checks.ex02_query_strategy(least_sure_spread, 0.015, *data, seeds=(1, 2), budget=60)
+    assert "Correct" in capsys.readouterr().out and list(table.index) == ["yours", "random", "uncertainty"]
+    for answer, predicted, message in [
+            (None, None, "Your turn"), ("uncertainty", 0.01, "must be a function"), (least_sure, 0.0, "That is "
+            "uncertainty sampling"), (too_few, 0.0, "failed inside the loop"), (least_sure_spread, None, "Your turn"),
+            (least_sure_spread, "0.01", "predicted_gain"),
+            (most_sure, 0.05, "Not this time")]:  # most-sure loses to random: a gain of 5 points is far off
         with pytest.raises(AssertionError, match=message):
-            checks.ex02_query_strategy(answer, *data, seeds=(1, 2), budget=60)
+            checks.ex02_query_strategy(answer, predicted, *data, seeds=(1, 2), budget=60)
 
 
 def _lf_data():
@@ -107,14 +113,27 @@ def test_ex03_own_lfs(capsys):
     def plain(x):
         return POSITIVE
 
-    out = checks.ex03_own_lfs([lf_good, lf_bad], table, L, y, split)
-    assert "raise the label model's test accuracy" in capsys.readouterr().out
-    assert out.loc["with yours", "test accuracy"] > out.loc["the notebook's LFs", "test accuracy"] + 0.1
-    for answer, message in [(None, "Your turn"), ([lf_good], "two or more"), (lf_good, "two or more"),
-                            ([lf_good, plain], "Decorate"), ([lf_good, lf_reads_a_column], "only the text"),
-                            ([lf_good, lf_never], "never vote"), ([lf_coin, lf_other_coin], "did not improve")]:
+    @labeling_function()
+    def lf_good_again(x):  # lf_good under another name
+        return POSITIVE if "good" in x.text else ABSTAIN
+
+    @labeling_function()
+    def lf_copies_column_0(x):  # the notebook's first LF, read back from the table
+        return int(L[int(x.text.rsplit(" ", 1)[1]), 0])
+
+    out = checks.ex03_own_lfs([lf_good, lf_bad], 0.2, table, L, y, split)
+    assert "beyond its noise in the direction you predicted" in capsys.readouterr().out
+    assert out.loc["with yours", "train accuracy"] > out.loc["the notebook's LFs", "train accuracy"] + 0.1
+    for answer, predicted, message in [
+            (None, None, "Your turn"), ([lf_good], 0.1, "two or more"), (lf_good, 0.1, "two or more"),
+            ([lf_good, plain], 0.1, "Decorate"), ([lf_good, lf_bad], None, "Your turn"),
+            ([lf_good, lf_bad], [0.1], "predicted_gain"), ([lf_good, lf_reads_a_column], 0.1, "only the text"),
+            ([lf_good, lf_never], 0.1, "never vote"), ([lf_good, lf_good_again], 0.1, "votes like an LF"),
+            ([lf_bad, lf_copies_column_0], 0.1, "votes like an LF"),
+            ([lf_coin, lf_other_coin], 0.05, "Not this time"),  # coin flips: no gain, whatever one predicts
+            ([lf_good, lf_bad], -0.05, "Not this time")]:  # the right LFs, the wrong direction
         with pytest.raises(AssertionError, match=message):
-            checks.ex03_own_lfs(answer, table, L, y, split)
+            checks.ex03_own_lfs(answer, predicted, table, L, y, split)
     assert np.isin(L, (0, 1)).all()  # the check did not change the notebook's label matrix
 
 
@@ -141,19 +160,25 @@ class FakeScorer:
 
 
 def test_ex04_prompt(capsys):
+    from helpers import llm
+
     items = pd.DataFrame({"text": [f"{w} film {i}" for i, w in enumerate(["good", "bad"] * 10)],
                           "label": [1, 0] * 10})
     scorer = FakeScorer()
-    table = checks.ex04_prompt("Examples: ...\n\nReview: {text}\nSentiment:", scorer, items)
-    assert "above the zero-shot" in capsys.readouterr().out and table.loc["yours", "AUROC"] == 1.0
-    for answer, message in [(None, "Your turn"), (42, "must be a string"), ("Review: text", "contains {text}"),
-                            ("{label} Review: {text}", "braces other than"),
-                            ("Review: {text}\nSentiment:", "does not rank the sentences better")]:
+    table = checks.ex04_prompt("Examples: ...\n\nReview: {text}\nSentiment:", 0.4, scorer, items)
+    assert "Correct" in capsys.readouterr().out and table.loc["yours", "AUROC"] == 1.0
+    zero_shot = llm.ScoringPrompt(shots=())("{text}")
+    for answer, predicted, message in [
+            (None, None, "Your turn"), (42, 0.1, "must be a string"), ("Review: text", 0.1, "contains {text}"),
+            ("{label} Review: {text}", 0.1, "braces other than"), ("Examples: {text}", None, "Your turn"),
+            ("Examples: {text}", "high", "predicted_gain"), (zero_shot, 0.0, "already ran"),
+            ("Review: {text}\nSentiment:", 0.3, "Not this time"),  # uninformative: no gain
+            ("Examples: ...\n\nReview: {text}\nSentiment:", -0.1, "Not this time")]:  # the wrong direction
         scorer.calls = 0
         with pytest.raises(AssertionError, match=message):
-            checks.ex04_prompt(answer, scorer, items)
-        assert scorer.calls == 0 or message.startswith("does not")  # a malformed template sends nothing
-    quoted = checks.ex04_prompt("Examples: good film 0 is positive\nReview: {text}\nSentiment:", scorer, items)
+            checks.ex04_prompt(answer, predicted, scorer, items)
+        assert scorer.calls == 0 or message == "Not this time"  # nothing is sent before the answer is checked
+    quoted = checks.ex04_prompt("Examples: good film 0 is positive\nReview: {text}\nSentiment:", 0.4, scorer, items)
     assert "19 dev sentences" in capsys.readouterr().out and len(quoted) == 2  # the quoted sentence is left out
 
 
@@ -173,56 +198,59 @@ def _remedy_data():
 
 def test_ex05_remedy(capsys):
     data = _remedy_data()
-    result = checks.ex05_remedy(350, "re-label", True, *data)  # about as many labels as were flipped
-    assert "as you predicted" in capsys.readouterr().out and result["dollars"] == pytest.approx(105.0)
-    checks.ex05_remedy(0, "do nothing", False, *data)
-    assert "does not beat" in capsys.readouterr().out
-    for args, message in [((None, "re-label", True), "Your turn"), ((5000, "re-label", True), "whole number"),
-                          ((10.5, "re-label", True), "whole number"), ((100, "fix", True), "unknown remedy 'fix'"),
-                          ((100, "remove", "yes"), "True or False"),
-                          ((350, "re-label", False), "predicted the opposite")]:
+    result = checks.ex05_remedy(350, "re-label", 0.1, *data)  # about as many labels as were flipped
+    assert "Correct" in capsys.readouterr().out and result["dollars"] == pytest.approx(105.0)
+    assert result["low"] > 0
+    for args, message in [((None, "re-label", 0.1), "Your turn"), ((5000, "re-label", 0.1), "whole number"),
+                          ((10.5, "re-label", 0.1), "whole number"), ((True, "re-label", 0.1), "whole number"),
+                          ((100, "fix", 0.1), "unknown remedy 'fix'"), ((100, "remove", None), "Your turn"),
+                          ((100, "remove", "yes"), "predicted_gain"), ((100, "remove", 5), "between -1 and 1"),
+                          ((0, "re-label", 0.0), "the baseline"),  # review nothing: a non-answer
+                          ((350, "do nothing", 0.0), "the baseline"),  # do nothing: a non-answer
+                          ((350, "re-label", -0.05), "Not this time")]:  # the right remedy, the wrong direction
         with pytest.raises(AssertionError, match=message):
             checks.ex05_remedy(*args, *data)
 
 
 def test_ex06_allocation(capsys):
-    from helpers.pipeline import CostLedger
+    from helpers.pipeline import CostLedger, Settings
 
     board = pd.DataFrame({"accuracy": [0.755, 0.70, 0.727], "± sd": [0.0, 0.01, 0.005],
                           "dollars": [2537.0, 0.0, 150.0]}, index=["all human", "llm only", "hybrid"])
     calls = []
+    truth = np.random.default_rng(0).random(1000) < 0.75  # the notebook's allocation: right on 75% of dev
 
-    def run(n_dev, llm_items, human_labels):
-        calls.append((n_dev, llm_items, human_labels))
+    def run(n_dev, llm_items, human_labels, seed):
+        """Made-up runs: more dev labels flip 10% of the dev sentences to right."""
+        calls.append((n_dev, llm_items, human_labels, seed))
         ledger = CostLedger()
         ledger.human("dev", n_dev)
         ledger.human("al", human_labels)
-        return 0.74, ledger
+        right = truth | (np.arange(1000) % 10 == 0) if n_dev > 200 else truth
+        return {"accuracy": 0.74, "ledger": ledger, "dev_right": right, "dev_paid": np.arange(1000) < n_dev}
 
-    mine = checks.ex06_allocation({"dev labels": 300, "LLM items": 50, "active-learning labels": 200}, run, board)
-    assert "more than twice the spread" in capsys.readouterr().out
-    assert mine["dollars"] == pytest.approx(150.0) and calls == [(300, 50, 200)]
-    bad = [(None, "Your turn"), ([300, 50, 200], "is a dict"),
-           ({"dev labels": 300, "LLM items": 50, "AL labels": 200}, "unknown allocation key 'AL labels'"),
-           ({"dev labels": 300, "LLM items": 50}, "needs a number"),
-           ({"dev labels": 300, "LLM items": -5, "active-learning labels": 100}, "0 or more"),
-           ({"dev labels": 10, "LLM items": 50, "active-learning labels": 100}, "at least 20 dev labels"),
-           ({"dev labels": 200, "LLM items": 500, "active-learning labels": 100}, "at most 400"),
-           ({"dev labels": 400, "LLM items": 0, "active-learning labels": 200}, "over the \\$150 budget")]
-    for answer, message in bad:
+    settings = Settings()
+    mine = checks.ex06_allocation({"dev labels": 300, "LLM items": 50, "active-learning labels": 200}, 0.03, run,
+                                  board, settings)
+    assert "beyond its noise" in capsys.readouterr().out and mine["low"] > 0
+    assert mine["dollars"] == pytest.approx(150.0) and calls == [(300, 50, 200, 0), (200, 100, 300, 0)]
+    bad = [(None, 0.0, "Your turn"), ([300, 50, 200], 0.0, "is a dict"),
+           ({"dev labels": 300, "LLM items": 50, "AL labels": 200}, 0.0, "unknown allocation key 'AL labels'"),
+           ({"dev labels": 300, "LLM items": 50}, 0.0, "needs a number"),
+           ({"dev labels": 300, "LLM items": -5, "active-learning labels": 100}, 0.0, "0 or more"),
+           ({"dev labels": 300, "LLM items": 5.0, "active-learning labels": 100}, 0.0, "0 or more"),
+           ({"dev labels": 10, "LLM items": 50, "active-learning labels": 100}, 0.0, "at least 20 dev labels"),
+           ({"dev labels": 200, "LLM items": 500, "active-learning labels": 100}, 0.0, "at most 400"),
+           ({"dev labels": 400, "LLM items": 0, "active-learning labels": 200}, 0.0, "over the \\$150 budget"),
+           ({"dev labels": 200, "LLM items": 100, "active-learning labels": 300}, 0.0, "the notebook's own"),
+           ({"dev labels": 300, "LLM items": 50, "active-learning labels": 200}, None, "Your turn")]
+    for answer, predicted, message in bad:
         with pytest.raises(AssertionError, match=message):
-            checks.ex06_allocation(answer, run, board)
-    assert len(calls) == 1  # nothing ran for a bad allocation
-
-
-def test_lecture_claims_every_row_has_a_value_a_verdict_and_a_source():
-    from helpers import results
-
-    claims = results.lecture_claims()
-    assert list(claims.columns) == ["claim", "lecture", "measured", "spread", "verdict", "where"]
-    assert len(claims) >= 12 and claims["claim"].is_unique
-    assert claims["verdict"].str.match(r"^(holds|partly|does not hold|not testable|lower)").all()
-    assert claims.loc[claims["verdict"] != "not testable here", "measured"].str.contains(r"\d").all()
+            checks.ex06_allocation(answer, predicted, run, board, settings)
+    assert len(calls) == 2  # nothing ran for a bad allocation
+    with pytest.raises(AssertionError, match="Not this time"):  # the right allocation, the wrong direction
+        checks.ex06_allocation({"dev labels": 300, "LLM items": 50, "active-learning labels": 200}, -0.03, run,
+                               board, settings)
 
 
 @pytest.mark.parametrize("call, message", [
@@ -258,3 +286,32 @@ def test_ex06c_a_million_passes_the_fewest_machines_and_fails_its_non_answers(ca
                                   ("embedding", "4", "Give the number of machines")):
         with pytest.raises(AssertionError, match=hint):
             checks.ex06c_a_million(first, machines, fits, 0.01, 0.8)
+
+
+@pytest.mark.parametrize("effect, low, high, predicted, holds", [
+    (0.02, 0.01, 0.03, 0.10, True),  # beyond the noise, in the predicted direction (however far the number)
+    (0.02, 0.01, 0.03, -0.01, False),  # beyond the noise, the other way
+    (0.00, -0.01, 0.01, 0.005, True),  # within the noise, the prediction inside the interval
+    (0.00, -0.01, 0.01, 0.05, False),  # within the noise, a confident prediction
+    (0.00, -0.01, 0.01, -0.02, False),
+])
+def test_the_one_rule_for_predictions(effect, low, high, predicted, holds):
+    if holds:
+        assert "measured" in checks._judged(effect, low, high, predicted, "hint")
+    else:
+        with pytest.raises(AssertionError, match="Not this time.*hint") as err:
+            checks._judged(effect, low, high, predicted, "hint")
+        assert f"{effect:+.4f}" not in str(err.value)  # the failure does not give the measurement away
+
+
+def test_ex06b_go_on(capsys):
+    X_pool, y_pool, X_dev, y_dev = _al_data()
+    kwargs = dict(budget=30, batch=10, n_start=20, more_rounds=5)
+    checks.ex06b_go_on(True, 0.1, X_pool, y_pool, X_dev, y_dev, **kwargs)  # 30 labels is early on this data
+    assert "worth another batch" in capsys.readouterr().out
+    for go_on, predicted, message in [(None, 0.1, "Your turn"), ("yes", 0.1, "Your turn"), (True, None, "Your turn"),
+                                      (True, "a lot", "predicted_gain"), (True, 0.0, "decision and the prediction"),
+                                      (False, 0.0, "does not support that decision"),
+                                      (True, -0.2, "decision and the prediction")]:
+        with pytest.raises(AssertionError, match=message):
+            checks.ex06b_go_on(go_on, predicted, X_pool, y_pool, X_dev, y_dev, **kwargs)

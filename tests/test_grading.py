@@ -32,18 +32,19 @@ WRONG = {
     "ex01_panel": ("k = 3  # read off the full-panel curve\npredicted_accuracy = 0.975", "falls short of 97.5%"),
     "ex02_query_strategy": ("def my_strategy(classifier, X_pool, n_instances=10):\n"
                             "    p_pos = classifier.predict_proba(X_pool)[:, 1]\n"
-                            "    return np.argsort(np.abs(p_pos - 0.5))[-n_instances:]  # the surest, not the unsure",
-                            "does not beat random sampling"),
+                            "    return np.argsort(np.abs(p_pos - 0.5))[-n_instances:]  # the surest\n\n\n"
+                            "predicted_gain = 0.05", "Not this time"),
     "ex03_own_lfs": ("@labeling_function()\ndef lf_boring(x):\n"
                      '    return NEGATIVE if "Boring" in x.text.lower() else ABSTAIN\n\n\n'
                      "@labeling_function()\ndef lf_superb(x):\n"
                      '    return POSITIVE if "Superb" in x.text.lower() else ABSTAIN\n\n\n'
-                     "my_lfs = [lf_boring, lf_superb]", "never vote on any sentence"),
-    "ex04_prompt": ('my_template = "Review: {review}\\nSentiment:"', "must be a string that contains {text}"),
-    "ex05_remedy": ('relabel_budget = 850\nremedy = "re-label"\nexpect_better = True', "you predicted the opposite"),
-    "ex06_allocation": ('allocation = {"dev labels": 300, "LLM items": 50, "active-learning labels": 300}',
-                        "over the $150 budget"),
-    "ex06b_go_on": ("go_on = False", "Not this time"),
+                     "my_lfs = [lf_boring, lf_superb]\npredicted_gain = 0.01", "never vote on any sentence"),
+    "ex04_prompt": ('my_template = "Review: {review}\\nSentiment:"\npredicted_gain = 0.05',
+                    "must be a string that contains {text}"),
+    "ex05_remedy": ('relabel_budget = 0\nremedy = "do nothing"\npredicted_gain = 0.0', "is the baseline"),
+    "ex06_allocation": ('allocation = {"dev labels": 300, "LLM items": 50, "active-learning labels": 300}\n'
+                        "predicted_gain = 0.01", "over the $150 budget"),
+    "ex06b_go_on": ("go_on = True\npredicted_gain = 0.03", "Not this time"),
     "ex06c_a_million": ('first_to_move = "LLM labeling"  # the slowest per item\nmachines = 1', "Not this time"),
 }
 

@@ -72,8 +72,20 @@ def test_active_stage_asks_one_rater_and_never_twice():
     assert len(pl.active_stage(pool, led, budget=0)) == 0  # all the budget spent elsewhere
 
 
+def test_the_random_control_spends_the_same_budget_through_the_same_loop():
+    pool, control = make_pool(40), make_pool(40)
+    for p in (pool, control):
+        p.set(np.arange(10), np.arange(10) % 2, 0.9, "weak")
+    asked = pl.active_stage(pool, pl.CostLedger(), budget=12, batch=5)
+    drawn = pl.active_stage(control, led := pl.CostLedger(), budget=12, batch=5, query="random", seed=3)
+    assert len(set(drawn)) == 12 and led.human_labels == 12 and set(drawn) != set(asked)
+    assert drawn.tolist() == pl.active_stage(make_pool(40), pl.CostLedger(), budget=12, batch=5, query="random",
+                                             seed=3).tolist()  # seeded: the same draw again
+
+
 @pytest.mark.parametrize("kwargs, message", [
     ({"budget": 10, "batch": 0}, r"batch must be a whole number >= 1, got 0"),  # looped forever before
+    ({"budget": 10, "query": "margin"}, r"unknown query 'margin'; choose one of \['random', 'uncertainty'\]"),
     ({"budget": 2.5}, r"budget \(human labels\) must be a whole number >= 0, got 2\.5"),
 ])
 def test_active_stage_refuses_sizes_that_cannot_end(kwargs, message):
