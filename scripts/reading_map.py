@@ -1,11 +1,12 @@
 """The reading map: which notebooks are the lab, which are deep dives, in which order, and how long each takes.
 
-Run: .venv/bin/python scripts/reading_map.py          (rewrites the map in README.md and in notebook 01)
-     .venv/bin/python scripts/reading_map.py --check  (exit 1 if either is not what this script would write)
+Run: .venv/bin/python scripts/reading_map.py          (rewrites the map where it is shown, below)
+     .venv/bin/python scripts/reading_map.py --check  (exit 1 if any of it is not what this script would write)
 
 The map is generated, never edited: in README.md between the two ``reading-map`` comment lines, in notebook 01 the
-markdown cell tagged ``reading-map``. Words and code cells are counted as ../shared/tools/reading_load.py counts
-them (markdown prose, plus the Markdown that code cells display in their saved outputs). The time rule: prose read
+markdown cell tagged ``reading-map``, and in each deep dive's opening its "**Takes:** about N minutes". Words and
+code cells are counted as ../shared/tools/reading_load.py counts them (markdown prose, plus the Markdown that code
+cells display in their saved outputs). The time rule: prose read
 at WORDS_PER_MINUTE, plus MINUTES_PER_CELL for each code cell (read it, run it, look at what it printed).
 """
 
@@ -126,8 +127,28 @@ def notebook01_text() -> str:
     return json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
 
 
+TAKES = re.compile(r"\*\*Takes:\*\* about \d+ minutes")
+
+
+def opening_text(path: Path) -> str:
+    """A deep dive with its opening's "**Takes:** about N minutes" set to the map's minutes for it."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    first = nb["cells"][0]
+    text = TAKES.sub(f"**Takes:** about {minutes(*load(path))} minutes", "".join(first["source"]), count=1)
+    lines = text.split("\n")
+    first["source"] = [line + "\n" for line in lines[:-1]] + [lines[-1]]
+    return json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+
+
+def all_targets() -> dict:
+    """Every file the map writes: README.md, notebook 01, and each deep dive's opening."""
+    deep = [p for p in series.notebooks() if not series.is_core(p)]
+    return {ROOT / "README.md": readme_text(), next(NOTEBOOKS.glob("01_*.ipynb")): notebook01_text(),
+            **{p: opening_text(p) for p in deep}}
+
+
 def main(check: bool = False) -> int:
-    targets = {ROOT / "README.md": readme_text(), next(NOTEBOOKS.glob("01_*.ipynb")): notebook01_text()}
+    targets = all_targets()
     stale = [str(p.relative_to(ROOT)) for p, text in targets.items() if p.read_text(encoding="utf-8") != text]
     if check:
         if stale:
@@ -136,8 +157,7 @@ def main(check: bool = False) -> int:
     for _ in range(3):  # the map counts notebook 01's words, its own included: write until it stops changing
         for p, text in targets.items():
             p.write_text(text, encoding="utf-8")
-        targets = {p: f() for p, f in ((ROOT / "README.md", readme_text),
-                                       (next(NOTEBOOKS.glob("01_*.ipynb")), notebook01_text))}
+        targets = all_targets()
         if all(p.read_text(encoding="utf-8") == text for p, text in targets.items()):
             return 0
     print("the reading map did not settle in three rounds", file=sys.stderr)
