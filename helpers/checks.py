@@ -34,7 +34,7 @@ def _prediction(predicted, what: str) -> float:
     return _number(predicted, what)
 
 
-def _judged(effect: float, low: float, high: float, predicted: float, hint: str, *, unit: str = "") -> str:
+def judged(effect: float, low: float, high: float, predicted: float, hint: str, *, unit: str = "") -> str:
     """The one rule every decision check applies: the prediction holds when the measured effect is beyond its noise
     (its 90% interval excludes 0) in the direction predicted, or when the prediction lies inside that interval.
     Returns the sentence that says which. Otherwise raises ``AssertionError`` with ``hint`` (where to look), and
@@ -46,15 +46,6 @@ def _judged(effect: float, low: float, high: float, predicted: float, hint: str,
         return f"{measured}; your prediction {predicted:+.4f} lies inside the interval"
     raise AssertionError(f"Not this time: your prediction ({predicted:+.4f}{unit}) is neither inside the interval of "
                          f"what the check measured nor beyond its noise on the same side. {hint}")
-
-
-def _seed_interval(values, level: float = 0.9) -> tuple[float, float, float]:
-    """Mean and Student-t interval of one value per seed (a paired difference, the same seeds on both sides)."""
-    from scipy import stats as st
-
-    values = np.asarray(values, dtype=float)
-    half = st.t.ppf((1 + level) / 2, len(values) - 1) * values.std(ddof=1) / len(values) ** 0.5
-    return float(values.mean()), float(values.mean() - half), float(values.mean() + half)
 
 
 def ex01_panel(k, predicted_accuracy, movies: pd.DataFrame, *, target: float = 0.975, seed: int = 2027,
@@ -115,9 +106,9 @@ def ex02_query_strategy(strategy, predicted_gain, X_pool, y_pool, X_eval, y_eval
 
     Run over seeds the notebook did not use, on the evaluation items given (the dev split: the notebook's curves
     are on test), next to random and uncertainty sampling with the same seeds. Uncertainty sampling itself (or
-    margin, or entropy) is not an answer: the notebook ran it. Judged by the rule of :func:`_judged` on the
-    per-seed differences from random. Returns the table it prints."""
-    from helpers import active
+    margin, or entropy) is not an answer: the notebook ran it. Judged by the rule of :func:`judged` on
+    the per-seed differences from random. Returns the table it prints."""
+    from helpers import active, stats
 
     if strategy is None:
         raise AssertionError("Your turn: define my_strategy(classifier, X_pool, n_instances) and return the "
@@ -141,8 +132,8 @@ def ex02_query_strategy(strategy, predicted_gain, X_pool, y_pool, X_eval, y_eval
                              "classifier.predict_proba(X_pool)), the unlabeled rows and n_instances, and must "
                              "return n_instances distinct row numbers of X_pool.") from None
     per_seed = pd.DataFrame({s: active.area_under_curve(c) for s, c in curves.groupby("seed")}).T
-    gain, low, high = _seed_interval(per_seed["yours"] - per_seed["random"])
-    verdict = _judged(gain, low, high, predicted, "Look again at the learning curves of section 3: how far apart "
+    gain, low, high = stats.seed_interval(per_seed["yours"] - per_seed["random"])
+    verdict = judged(gain, low, high, predicted, "Look again at the learning curves of section 3: how far apart "
                       "are random and uncertainty sampling, and how much do the seeds spread?")
     table = pd.DataFrame({"mean accuracy over the run (AULC)": per_seed.mean(), "sd over seeds": per_seed.std()})
     table = table.loc[list(setups)]
@@ -173,7 +164,7 @@ def ex03_own_lfs(my_lfs, predicted_gain, table: pd.DataFrame, L: np.ndarray, y, 
     They are added to the notebook's LFs (``L``: their label matrix on every row of ``table``); the LabelModel is
     refit on the train rows, as before, and judged there against the train labels, which no LF was built on and
     no label model saw (the LFs are built and checked on dev; test is for reporting). The effect is the change on
-    the sentences labeled both times, with its interval, judged by the rule of :func:`_judged`; coverage may fall by
+    the sentences labeled both times, with its interval, judged by the rule of :func:`judged`; coverage may fall by
     at most ``max_coverage_drop``. An LF that votes like one already there is not an answer. Returns the table it
     prints."""
     from snorkel.labeling import LabelingFunction, PandasLFApplier
@@ -217,7 +208,7 @@ def ex03_own_lfs(my_lfs, predicted_gain, table: pd.DataFrame, L: np.ndarray, y, 
     before, after = correct.values()
     both = ~np.isnan(before) & ~np.isnan(after)
     change, low, high = stats.mean_interval(after[both] - before[both])
-    verdict = _judged(change, low, high, predicted, "Measure each LF on dev with LFAnalysis before you predict "
+    verdict = judged(change, low, high, predicted, "Measure each LF on dev with LFAnalysis before you predict "
                       "(section 2), and recall what section 4's label models did with the six.")
     print(table_out.round(3).to_string())
     _ok(f"on the {both.sum():,} train sentences labeled both times (their labels unseen by any LF or model), "
@@ -230,7 +221,7 @@ def ex04_prompt(template, predicted_gain, labeler, items: pd.DataFrame, *, shown
     """Notebook 04, exercise 1: a labeling prompt of your own, a template around ``{text}`` after which the model's
     next word is read with logprobs, and a prediction of its AUROC minus the zero-shot prompt's. Scored on ``items``
     (dev sentences the notebook did not show; any that the template quotes are left out) against the zero-shot
-    prompt, judged by the rule of :func:`_judged` on the paired bootstrap interval over the sentences. The zero-shot
+    prompt, judged by the rule of :func:`judged` on the paired bootstrap interval over the sentences. The zero-shot
     prompt itself, or a prompt the notebook showed (``shown``: callables text -> prompt), is not an answer."""
     from sklearn.metrics import roc_auc_score
 
@@ -263,7 +254,7 @@ def ex04_prompt(template, predicted_gain, labeler, items: pd.DataFrame, *, shown
     table = pd.DataFrame(scores).T
     gain = table.loc["yours", "AUROC"] - table.loc["zero-shot", "AUROC"]
     low, high = auroc_gap_interval(y, log_odds["yours"], log_odds["zero-shot"])  # paired, over the sentences
-    verdict = _judged(gain, low, high, predicted, "The check reads the next word's probabilities of "
+    verdict = judged(gain, low, high, predicted, "The check reads the next word's probabilities of "
                       f"{words}: does your template end where one of them comes next? Section 3 showed what moved "
                       "the AUROC most, and by how much on how many sentences.", unit=" AUROC")
     print(f"{len(texts)} dev sentences:")
@@ -316,7 +307,7 @@ def ex05_remedy(relabel_budget, remedy, predicted_gain, quality, noisy, second, 
     yours = classifier(seed).fit(X_train[keep], labels[keep]).predict(X_dev) == y_dev
     nothing = classifier(seed).fit(X_train, noisy).predict(X_dev) == y_dev
     gain, low, high = stats.mean_interval(yours.astype(float) - nothing)
-    verdict = _judged(gain, low, high, predicted, "Look again at how many of the labels you review were wrong in the "
+    verdict = judged(gain, low, high, predicted, "Look again at how many of the labels you review were wrong in the "
                       "first place (section 3) and at what each remedy did on test (section 5).")
     dollars = price * relabel_budget if remedy == "re-label" else 0.0
     _ok(f"{remedy} on the {relabel_budget:,} lowest-quality labels (${dollars:,.2f}): dev accuracy {yours.mean():.3f} "
@@ -334,7 +325,7 @@ def ex06_allocation(allocation, predicted_gain, run, board: pd.DataFrame, settin
     accuracy minus the notebook's allocation's. ``run(n_dev, llm_items, human_labels, seed)`` is the notebook's
     ``hybrid_pipeline`` (it returns ``pipeline.run_hybrid``'s result); ``settings`` the notebook's own allocation
     (``pipeline.Settings``), which is run again with the same seed, so that both are compared like with like: on the
-    dev sentences neither run paid for, paired, judged by the rule of :func:`_judged`. Checks the allocation before
+    dev sentences neither run paid for, paired, judged by the rule of :func:`judged`. Checks the allocation before
     anything runs, and draws the result (its test accuracy) on the cost-accuracy plot ``board``."""
     from helpers import stats
     from helpers.plotting import COLORS, plt
@@ -371,7 +362,7 @@ def ex06_allocation(allocation, predicted_gain, run, board: pd.DataFrame, settin
                    seed=settings.seed)
     unpaid = ~yours["dev_paid"] & ~notebook["dev_paid"]  # the same dev sentences for both, bought by neither
     gain, low, high = stats.mean_interval(yours["dev_right"][unpaid].astype(float) - notebook["dev_right"][unpaid])
-    verdict = _judged(gain, low, high, predicted, "Look again at what each stage added in sections 1-4 and at the "
+    verdict = judged(gain, low, high, predicted, "Look again at what each stage added in sections 1-4 and at the "
                       "spread between seeds in the board of section 5.")
     accuracy, ledger = yours["accuracy"], yours["ledger"]
     hybrid = board.loc["hybrid"]
@@ -398,7 +389,7 @@ def ex06b_go_on(go_on, predicted_gain, X_pool, y_pool, X_dev, y_dev, *, budget: 
     """The Label Studio deep dive (06b): are ``more_rounds`` more rounds of labeling worth it, and what will they do
     to accuracy? They are run (the same loop: uncertainty sampling from the same start, the same raters answering)
     and the gain is measured on the dev split, with a paired bootstrap interval over its sentences. Worth it = the
-    interval lies above 0; the prediction is judged by the rule of :func:`_judged`."""
+    interval lies above 0; the prediction is judged by the rule of :func:`judged`."""
     from helpers import active, stats
 
     if go_on not in (True, False):
@@ -419,7 +410,7 @@ def ex06b_go_on(go_on, predicted_gain, X_pool, y_pool, X_dev, y_dev, *, budget: 
     if bool(go_on) != bool(low > 0):
         raise AssertionError(f"Not this time: the {more_rounds} rounds' gain on dev does not support that "
                              f"decision. {hint}")
-    verdict = _judged(gain, low, high, predicted, hint)
+    verdict = judged(gain, low, high, predicted, hint)
     dollars = HUMAN_PRICE * more_rounds * batch
     _ok(f"{more_rounds} more rounds ({more_rounds * batch} labels, ${dollars:.2f}) on {len(y_dev):,} dev sentences: "
         f"{verdict}; {'worth another batch' if go_on else 'stopping was the right call'}.")

@@ -104,11 +104,14 @@ def printed(figure: float, unit: float) -> tuple[float, float]:
 
 
 def _stays_from(labels, accuracy, target):
-    """The fewest labels from which a learning curve stays at or above ``target`` to its end (None: it ends below)."""
-    first = None
-    for n, a in zip(labels, accuracy):
-        first = (first or n) if a >= target else None
-    return first
+    """:func:`helpers.active.labels_to_reach` on one stored learning curve: the fewest labels from which it stays at
+    or above ``target`` to its end (None: it ends below)."""
+    import pandas as pd
+
+    from helpers.active import labels_to_reach
+
+    n = labels_to_reach(pd.DataFrame({"setup": "curve", "labels": labels, "accuracy": accuracy}), target).item()
+    return None if math.isnan(n) else int(n)
 
 
 def lecture_claims():

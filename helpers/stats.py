@@ -18,6 +18,18 @@ def mean_interval(values, level: float = 0.9, n_resamples: int = 2000, seed: int
     return float(values.mean()), float(result.confidence_interval.low), float(result.confidence_interval.high)
 
 
+def seed_interval(values, level: float = 0.9) -> tuple[float, float, float]:
+    """The mean of one value per seed (a paired difference: the same seeds on both sides) and its Student-t
+    interval. Returns (mean, low, high)."""
+    from scipy.stats import t
+
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 1 or len(values) < 2:
+        raise ValueError(f"need at least two seeds in a 1-D array, got shape {values.shape}")
+    half = t.ppf((1 + level) / 2, len(values) - 1) * values.std(ddof=1) / len(values) ** 0.5
+    return float(values.mean()), float(values.mean() - half), float(values.mean() + half)
+
+
 def auroc_gap_interval(y, scores_a, scores_b, level: float = 0.9, n_resamples: int = 1000,
                        seed: int = 0) -> tuple[float, float]:
     """Percentile interval of AUROC(a) - AUROC(b) under a paired bootstrap over items (both scorers judged on the

@@ -297,10 +297,10 @@ def test_ex06c_a_million_passes_the_fewest_machines_and_fails_its_non_answers(ca
 ])
 def test_the_one_rule_for_predictions(effect, low, high, predicted, holds):
     if holds:
-        assert "measured" in checks._judged(effect, low, high, predicted, "hint")
+        assert "measured" in checks.judged(effect, low, high, predicted, "hint")
     else:
         with pytest.raises(AssertionError, match="Not this time.*hint") as err:
-            checks._judged(effect, low, high, predicted, "hint")
+            checks.judged(effect, low, high, predicted, "hint")
         assert f"{effect:+.4f}" not in str(err.value)  # the failure does not give the measurement away
 
 

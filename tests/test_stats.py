@@ -41,3 +41,13 @@ def test_auroc_gap_interval_matches_sklearn_on_every_resample():
     assert low == high == 0.0
     with pytest.raises(ValueError, match="one value per item"):
         stats.auroc_gap_interval(y, a[:-1], b)
+
+
+def test_seed_interval_is_students_t_over_the_seeds():
+    from scipy.stats import t
+
+    mean, low, high = stats.seed_interval([0.01, 0.02, 0.03])
+    half = t.ppf(0.95, 2) * 0.01 / 3 ** 0.5
+    assert (mean, low, high) == pytest.approx((0.02, 0.02 - half, 0.02 + half))
+    with pytest.raises(ValueError, match="at least two seeds"):
+        stats.seed_interval([0.01])
