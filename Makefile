@@ -44,17 +44,17 @@ $(LS_ML_VENV)/.installed: labelstudio/ml-backend.lock
 labelstudio-ml-setup: $(LS_ML_VENV)/.installed
 
 labelstudio-start: setup labelstudio-setup labelstudio-ml-setup
-	$(PY) -m helpers.labelstudio start
+	$(PY) -m helpers.internal.labelstudio_server start
 
 labelstudio-stop: setup
-	$(PY) -m helpers.labelstudio stop
+	$(PY) -m helpers.internal.labelstudio_server stop
 
 data: setup
-	$(PY) -m helpers
+	$(PY) -m helpers.internal.prepare
 
 run: data labelstudio-start
 	$(PY) -m jupyter nbconvert --to notebook --execute --output-dir build/executed $(NOTEBOOKS); \
-	    status=$$?; $(PY) -m helpers.labelstudio stop; exit $$status
+	    status=$$?; $(PY) -m helpers.internal.labelstudio_server stop; exit $$status
 	$(PY) -m jupyter nbconvert --to html --output-dir build/html build/executed/*.ipynb
 	@echo "executed notebooks: build/executed/   HTML: build/html/"
 
@@ -70,7 +70,7 @@ student: data
 
 # Label Studio is started for its deep dive (06b) and its tests, and stopped afterwards whatever the result.
 test: data lint labelstudio-start
-	$(PY) -m pytest tests notebooks $(NBVAL); status=$$?; $(PY) -m helpers.labelstudio stop; exit $$status
+	$(PY) -m pytest tests notebooks $(NBVAL); status=$$?; $(PY) -m helpers.internal.labelstudio_server stop; exit $$status
 
 lint: setup
 	$(PY) -m ruff check .
@@ -78,29 +78,29 @@ lint: setup
 # The quick tier, for someone changing one helper: no notebook, browser, server, download or real training run
 # (those are marked slow; `make test` runs everything).
 unit: setup
-	$(PY) -m pytest tests -m "not slow"
+	$(PY) -m pytest tests -m "not slow and not data"
 
 nbval: data labelstudio-start
-	$(PY) -m pytest notebooks $(NBVAL); status=$$?; $(PY) -m helpers.labelstudio stop; exit $$status
+	$(PY) -m pytest notebooks $(NBVAL); status=$$?; $(PY) -m helpers.internal.labelstudio_server stop; exit $$status
 
 # Generated from the notebooks, never edited: the student edition (student/) and the README's figures
 # (docs/figures/). A test checks that both are current.
 course-files: setup
-	$(PY) scripts/course_files.py
+	$(PY) -m course.course_files
 
 # Instructors: grade the notebooks students hand in, SUBMISSIONS/<student>/NN_name.ipynb, with nbgrader (executed in
 # lecture mode, TIMEOUT seconds per cell): one CSV row per student and exercise, passed / failed / not answered, in
-# build/grading/grades.csv (scripts/grade.py says more). The Label Studio deep dive needs `make labelstudio-start`.
+# build/grading/grades.csv (course/grade.py says more). The Label Studio deep dive needs `make labelstudio-start`.
 SUBMISSIONS ?=
 TIMEOUT ?= 120
 grade: data
-	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder (see scripts/grade.py)"; exit 2; }
-	$(PY) scripts/grade.py "$(SUBMISSIONS)" --timeout $(TIMEOUT)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder (see course/grade.py)"; exit 2; }
+	$(PY) -m course.grade "$(SUBMISSIONS)" --timeout $(TIMEOUT)
 
 # The course site: README.md as the front page, then notebooks 01-07 and the deep dives, rendered by Sphinx +
 # MyST-NB from their committed outputs (nothing is executed; settings in docs/site/conf.py). Fails on a warning.
 site: setup
-	$(PY) scripts/site.py build/site
+	$(PY) -m course.site build/site
 
 bench: data labelstudio-start
 	$(PY) benchmarks/encoder.py
@@ -125,7 +125,7 @@ bench: data labelstudio-start
 	$(PY) benchmarks/lecture_mode.py
 	$(PY) benchmarks/grading.py
 	$(PY) benchmarks/site_build.py
-	$(PY) -m helpers.labelstudio stop
+	$(PY) -m helpers.internal.labelstudio_server stop
 
 clean:
 	rm -rf build .pytest_cache

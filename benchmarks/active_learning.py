@@ -15,6 +15,7 @@ from common import write_json
 
 import helpers
 from helpers import active, features
+from helpers.internal import embeddings
 
 SETUPS = {
     "random": dict(strategy="random"),
@@ -70,7 +71,7 @@ def main() -> None:
                 f"({test[chosen]['saving']:.2f}x) to reach random's 300-label accuracy "
                 f"(test {result['test']['target']:.3f}); AULC {test[chosen]['mean accuracy (AULC)']:.3f} vs random "
                 f"{test['random']['mean accuracy (AULC)']:.3f}")
-    amazon, X_a = features.binary_domain("amazon")
+    amazon, X_a = embeddings.binary_domain("amazon")
     y_a = amazon["label"].to_numpy()
     pool_a, test_a = ((amazon["split"] == s).to_numpy() for s in ("train", "test"))
     checked = {name: SETUPS[name] for name in dict.fromkeys(["random", "random (Baal MLP)", chosen])}

@@ -40,7 +40,7 @@ def provenance() -> dict:
         done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
         return done.stdout.strip() if done.returncode == 0 else None
 
-    from helpers.llm import usable_cpus
+    from helpers.internal.procs import usable_cpus
 
     return {"commit": git("rev-parse", "--short", "HEAD"), "uncommitted_changes": bool(git("status", "--porcelain")),
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "python": sys.version.split()[0],

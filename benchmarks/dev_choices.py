@@ -1,7 +1,7 @@
 """What the series chooses on the dev split, re-chosen for its features (all-mpnet-base-v2): the logistic
 regression's C with thousands of labels and with an active-learning run's few, and lf_prototype's threshold.
 Never on test. The helpers hold the chosen values (features.C_MANY_LABELS, features.C_FEW_LABELS,
-weak.PROTOTYPE_THRESHOLD) and tests/test_benchmarks.py checks that they are the ones this file chose.
+weak.PROTOTYPE_THRESHOLD) and tests/course/test_benchmarks.py checks that they are the ones this file chose.
 
 Rules, fixed before measuring:
 - C with many labels: the best dev accuracy of the classifier trained on every train label.

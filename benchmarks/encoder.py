@@ -24,7 +24,8 @@ from sklearn.model_selection import StratifiedKFold, cross_val_score
 
 import helpers
 from helpers import data, features
-from helpers.downloads import DATA_DIR
+from helpers.internal import embeddings
+from helpers.internal.downloads import DATA_DIR
 from helpers.labels import ABSTAIN
 
 N_SAMPLE, CS, TOLERANCE, N_SMALL, DRAWS = 1000, (0.1, 1.0, 10.0, 100.0), 0.005, 200, 5
@@ -56,7 +57,7 @@ def ways(folder):
     from sentence_transformers import SentenceTransformer
 
     st = SentenceTransformer(str(folder), device="cpu")
-    onnx = features.mpnet_onnx()
+    onnx = embeddings.mpnet_onnx()
     int8 = DATA_DIR / "all-mpnet-base-v2-int8.onnx"  # a benchmark-only file
     if not int8.exists():
         quantize_dynamic(str(onnx), str(int8), weight_type=QuantType.QInt8)
@@ -64,7 +65,7 @@ def ways(folder):
         warnings.simplefilter("ignore")  # torch.ao.quantization's deprecation notice
         st_int8 = torch.ao.quantization.quantize_dynamic(SentenceTransformer(str(folder), device="cpu"),
                                                          {torch.nn.Linear}, dtype=torch.qint8)
-    fp32, q8 = features.mpnet_session(str(onnx)), ort.InferenceSession(str(int8), providers=["CPUExecutionProvider"])
+    fp32, q8 = embeddings.mpnet_session(str(onnx)), ort.InferenceSession(str(int8), providers=["CPUExecutionProvider"])
     one = ort.SessionOptions()
     one.intra_op_num_threads = 1
     fp32_one_thread = ort.InferenceSession(str(onnx), one, providers=["CPUExecutionProvider"])
@@ -73,11 +74,11 @@ def ways(folder):
         return lambda t: model.encode(t, batch_size=64, normalize_embeddings=True, convert_to_numpy=True)
 
     return {"torch fp32 (sentence-transformers)": torch_way(st),
-            **{f"onnxruntime fp32, batch {b}": (lambda t, b=b: features.mpnet_encode(t, b, False, session=fp32))
+            **{f"onnxruntime fp32, batch {b}": (lambda t, b=b: embeddings.mpnet_encode(t, b, False, session=fp32))
                for b in (32, 64, 128)},
-            "onnxruntime fp32, batch 64, 1 thread": lambda t: features.mpnet_encode(t, 64, False,
+            "onnxruntime fp32, batch 64, 1 thread": lambda t: embeddings.mpnet_encode(t, 64, False,
                                                                                     session=fp32_one_thread),
-            "onnxruntime int8 (dynamic)": lambda t: features.mpnet_encode(t, 64, False, session=q8),
+            "onnxruntime int8 (dynamic)": lambda t: embeddings.mpnet_encode(t, 64, False, session=q8),
             "torch int8 (dynamic, linear layers)": torch_way(st_int8)}
 
 
@@ -88,8 +89,8 @@ def main() -> None:
     keep = (table["label"] != ABSTAIN).to_numpy()
     y, split = table["label"].to_numpy()[keep], table["split"].to_numpy()[keep]
     sample = table["text"].sample(N_SAMPLE, random_state=0).tolist()
-    folder = features.mpnet_folder()
-    tokens = np.array([len(ids) for ids in features.mpnet_tokenizer(folder)(texts)["input_ids"]])
+    folder = embeddings.mpnet_folder()
+    tokens = np.array([len(ids) for ids in embeddings.mpnet_tokenizer(folder)(texts)["input_ids"]])
     lengths = {"max": int(tokens.max()), "p99": float(np.percentile(tokens, 99)),
                "over_128": int((tokens > 128).sum()), "over_64": int((tokens > 64).sum())}
     print("tokens per sentence", lengths, flush=True)  # a shorter max_seq_length truncates nothing above the max
@@ -114,7 +115,7 @@ def main() -> None:
     for short, name in full.items():
         start = time.perf_counter()
         kind = "embeddings-mpnet" if short == "onnxruntime fp32" else f"embeddings-mpnet-{short.replace(' ', '-')}"
-        quality[f"all-mpnet-base-v2, {short}"] = features.cached_per_text(kind, texts, runs[name])[keep]
+        quality[f"all-mpnet-base-v2, {short}"] = embeddings.cached_per_text(kind, texts, runs[name])[keep]
         embed_minutes[short] = (time.perf_counter() - start) / 60  # ~0 when the cache already held them
         print(f"embedded all with {short} in {embed_minutes[short]:.1f} min", flush=True)
     scores = {}

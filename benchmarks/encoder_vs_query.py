@@ -14,6 +14,7 @@ from common import write_json
 
 import helpers
 from helpers import active, features
+from helpers.internal import embeddings
 
 SETUPS = {name: ALL_SETUPS[name] for name in ("random", "uncertainty")}  # active_learning.py's, same protocol
 
@@ -24,7 +25,7 @@ def main() -> None:
     args = parser.parse_args()
     helpers.seed_everything()
     result, line = {"seeds": args.seeds, **PROTOCOL, "curves": {}, "at_300": {}}, []
-    for encoder in features.ENCODERS:
+    for encoder in embeddings.ENCODERS:
         movies, X = features.binary_movies(encoder)
         y, split = movies["label"].to_numpy(), movies["split"].to_numpy()
         pool, test = split == "train", split == "test"

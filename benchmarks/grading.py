@@ -1,4 +1,4 @@
-"""Grading a class: the wall time of `make grade` (scripts/grade.py) on a folder of 10 hand-ins. Requirement: at most
+"""Grading a class: the wall time of `make grade` (course/grade.py) on a folder of 10 hand-ins. Requirement: at most
 10 minutes on 2 cores.
 
 Run: .venv/bin/python benchmarks/grading.py [--notebook 01] [--students 10]   (after `make data`)
@@ -23,10 +23,7 @@ from pathlib import Path
 import nbformat
 from common import write_json
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-from grade import graded_notebooks, needs_label_studio  # noqa: E402
-
+from course.grade import graded_notebooks, needs_label_studio
 from helpers import labelstudio  # noqa: E402
 
 LIMIT_SECONDS = 600
@@ -51,7 +48,7 @@ def main() -> None:
             handed_in.append({"student": student, "notebook": path.stem, "edition": "instructor's answers"})
         load_before = os.getloadavg()
         start = time.perf_counter()
-        subprocess.run([sys.executable, str(ROOT / "scripts" / "grade.py"), str(folder), "--course", str(course)],
+        subprocess.run([sys.executable, "-m", "course.grade", str(folder), "--course", str(course)],
                        check=True)
         seconds = time.perf_counter() - start
         with open(course / "grades.csv", newline="") as f:
@@ -65,7 +62,7 @@ def main() -> None:
           + "".join(f"\n  {line}" for line in not_passed))
     path = write_json("grading", {
         "what": f"{args.students} hand-ins of the instructor's answers, notebooks " + ", ".join(cycle) + " in turn",
-        "command": "scripts/grade.py SUBMISSIONS (make grade); lecture mode, nbgrader autograde one hand-in at a time",
+        "command": "course/grade.py SUBMISSIONS (make grade); lecture mode, nbgrader autograde one hand-in at a time",
         "nproc": os.cpu_count(), "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "seconds": round(seconds, 1), "seconds_per_hand_in": round(seconds / args.students, 1),

@@ -5,7 +5,7 @@ Run: .venv/bin/python benchmarks/growth.py   (after `make data labelstudio-start
 Writes benchmarks/results/growth.json. The sentences: all four domains of the archive together (23,703), in one
 seeded random order; a size n takes the first n. Each stage is notebook 06's (helpers.pipeline):
 
-- embedding: all-mpnet-base-v2 on ONNX Runtime (features.mpnet_encode, nothing cached);
+- embedding: all-mpnet-base-v2 on ONNX Runtime (embeddings.mpnet_encode, nothing cached);
 - weak supervision: the LFs' inputs, Snorkel's LF applier and its LabelModel (200 of the n are the paid dev rows);
 - LLM: the logprob labeler on connect()'s two one-thread servers, no response cache. At 2 to 8 labels a second it
   is measured at 50 to 800 items only (more would take hours); its fit extrapolates from there;
@@ -32,9 +32,10 @@ import numpy as np
 import pandas as pd
 from common import write_json
 
-from helpers import data, features, llm, results, scale, weak
+from helpers import data, features, llm, scale, weak
+from helpers.internal import embeddings
+from helpers.internal.seeding import SEED
 from helpers.labels import ABSTAIN
-from helpers.seeding import SEED
 
 SIZES = (1_000, 2_000, 5_000, 10_000, 23_703)
 LLM_SIZES = (50, 100, 200, 400, 800)
@@ -146,12 +147,12 @@ def main() -> None:
         LS_TASKS = 300
     table = sentences()
     rows = []
-    features.mpnet_encode(table["text"].iloc[:64].tolist(), progress=False)  # the session and tokenizer, loaded once
+    embeddings.mpnet_encode(table["text"].iloc[:64].tolist(), progress=False)  # the session and tokenizer, loaded once
     X = None
     for n in SIZES:
         texts = table["text"].iloc[:n].tolist()
         assert len(texts) == n, (n, len(table))
-        rows.append({"stage": "embedding", "n": n, **measure(features.mpnet_encode, texts, progress=False)})
+        rows.append({"stage": "embedding", "n": n, **measure(embeddings.mpnet_encode, texts, progress=False)})
         X = rows[-1]["result"]
         print({k: v for k, v in rows[-1].items() if k != "result"}, flush=True)
     sided = (table["label"] != ABSTAIN).to_numpy()
@@ -166,7 +167,7 @@ def main() -> None:
             if not warm_up:
                 rows.append({"stage": stage, "n": n, **m})
                 print({k: v for k, v in rows[-1].items() if k != "result"}, flush=True)
-    prompt, _ = results.chosen_prompt(data.load("movies"))  # logprobs to P(positive) is not timed
+    prompt, _ = llm.chosen_prompt(data.load("movies"))  # logprobs to P(positive) is not timed
     conn = llm.connect(timeout=120)
     llm.Labeler(conn).score([prompt(t) for t in table["text"].iloc[:8]])  # the servers' first requests, not kept
     for n in LLM_SIZES:

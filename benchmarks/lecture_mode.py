@@ -21,9 +21,9 @@ from common import write_json
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from helpers import series
+from course import series
+from helpers.internal.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 GOAL_SECONDS = 30
 
 

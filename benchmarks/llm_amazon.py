@@ -13,7 +13,7 @@ from common import write_result
 from llm_labeling import search_shots
 
 import helpers
-from helpers import data, llm, results
+from helpers import data, llm
 
 N_TEST, N_DEV = (int(v) for v in os.environ.get("LLM_AMAZON_SIZES", "300,100").split(","))
 
@@ -26,7 +26,7 @@ def main() -> None:
     conn = llm.connect(timeout=120)
     lab = llm.Labeler(conn)
 
-    movie_prompt, movie_bias = results.chosen_prompt(movies)
+    movie_prompt, movie_bias = llm.chosen_prompt(movies)
     search = search_shots(lab, amazon, k=4, candidates=4, n_eval=N_DEV, head="Product review sentiment.\n\n")
     best = search.iloc[0]
     # the movie prompt's threshold refitted on the Amazon dev items of the search (labels needed)

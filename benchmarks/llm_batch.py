@@ -13,7 +13,7 @@ import argparse
 from common import write_json
 
 import helpers
-from helpers import data, llm, results
+from helpers import data, llm
 from helpers.labels import ABSTAIN, LABELS
 
 
@@ -46,7 +46,7 @@ def main() -> None:
     args = parser.parse_args()
     helpers.seed_everything()
     movies = data.binary(data.load())
-    shots = results.chosen_prompt(movies)[0].shots  # the four dev examples notebook 04's shot search chose
+    shots = llm.chosen_prompt(movies)[0].shots  # the four dev examples notebook 04's shot search chose
     items = llm.clear_items(movies, "test", args.n, seed=0)
     texts, y = items["text"].tolist(), items["label"].to_numpy()
     conn = llm.connect(timeout=120)

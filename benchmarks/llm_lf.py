@@ -11,7 +11,7 @@ import numpy as np
 from common import write_result
 
 import helpers
-from helpers import features, llm, results, weak
+from helpers import features, llm, weak
 from helpers.labels import ABSTAIN, confidence
 
 N = int(os.environ.get("LLM_LF_SIZE", 1200))
@@ -26,7 +26,7 @@ def main() -> None:
     sample = movies.iloc[rows]
     conn = llm.connect(timeout=120)
     lab = llm.Labeler(conn)
-    prompt, bias = results.chosen_prompt(movies)
+    prompt, bias = llm.chosen_prompt(movies)
     p = llm.proba_from_logprobs(lab.score([prompt(t) for t in sample["text"].to_numpy()]), bias)
     conn.close()
 

@@ -18,7 +18,8 @@ import numpy as np
 from common import write_json
 
 import helpers
-from helpers import data, llm, results
+from course import results
+from helpers import data, llm
 
 CONFIGS = ((1, 1), (2, 1), (1, 2), (2, 2))  # (threads per server, servers)
 LOADED = ((2, 1), (1, 2))  # the two fastest on a quiet machine, measured again with the other core kept busy

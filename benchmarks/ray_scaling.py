@@ -5,7 +5,7 @@ costs.
 Run: .venv/bin/python benchmarks/ray_scaling.py   (after `make data`; about 8 min on 2 cores).
 Writes benchmarks/results/ray_scaling.json. Throughput is counted two ways: over the whole call (Ray's start of the
 workers included) and over the workers' own batches (from the first batch begun to the last ended), the rate a
-long run settles at. The single-process paths are the series' own: features.mpnet_encode (one ONNX Runtime session
+long run settles at. The single-process paths are the series' own: embeddings.mpnet_encode (one ONNX Runtime session
 of 2 threads) and the Labeler on connect()'s two one-thread servers.
 """
 
@@ -15,7 +15,8 @@ import time
 import numpy as np
 from common import write_json
 
-from helpers import data, features, llm, results, scale
+from helpers import data, llm, scale
+from helpers.internal import embeddings
 
 LLM_ITEMS, EMBED_ITEMS, STARTS = 400, 1_000, 3
 
@@ -37,7 +38,7 @@ def main() -> None:
     test = movies[movies["split"] == "test"]
     llm_texts = test["text"].tolist()[:LLM_ITEMS]
     embed_texts = movies["text"].tolist()[:EMBED_ITEMS]
-    prompt, bias = results.chosen_prompt(movies)
+    prompt, bias = llm.chosen_prompt(movies)
 
     # starting Ray: a local instance started and stopped STARTS times (the first start also imports Ray)
     starts = []
@@ -52,7 +53,7 @@ def main() -> None:
     labeler = llm.Labeler(conn)
     p_single, llm_single = timed(lambda: llm.proba_from_logprobs(labeler.score([prompt(t) for t in llm_texts]), bias))
     conn.close()
-    e_single, embed_single = timed(lambda: features.mpnet_encode(embed_texts, progress=False))
+    e_single, embed_single = timed(lambda: embeddings.mpnet_encode(embed_texts, progress=False))
     out["llm"] = {"items": LLM_ITEMS, "single_process": {"seconds": round(llm_single, 2),
                                                           "per_second": round(LLM_ITEMS / llm_single, 2)}}
     out["embedding"] = {"items": EMBED_ITEMS, "single_process": {"seconds": round(embed_single, 2),

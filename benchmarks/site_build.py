@@ -20,14 +20,15 @@ from pathlib import Path
 
 from common import write_json
 
-ROOT = Path(__file__).resolve().parent.parent
+from helpers.internal.paths import ROOT
+
 GOAL_SECONDS = 120
 
 
 def build_once(out: Path) -> dict:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "site.py"), str(out)], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "course.site", str(out)], check=True, capture_output=True)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
@@ -48,7 +49,7 @@ def main() -> None:
         pages = sum(1 for p in out.rglob("*.html") if not p.relative_to(out).parts[0].startswith("_"))
     walls = [r["wall_seconds"] for r in runs]
     notebooks = [*(ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"), *(ROOT / "notebooks" / "deep-dives").glob("*.ipynb")]
-    result = {"command": "python scripts/site.py OUT (what `make site` runs)", "goal_seconds": GOAL_SECONDS,
+    result = {"command": "python -m course.site OUT (what `make site` runs)", "goal_seconds": GOAL_SECONDS,
               "median_wall_seconds": statistics.median(walls), "min_wall_seconds": min(walls),
               "max_wall_seconds": max(walls), "notebooks": len(notebooks), "html_pages": pages,
               "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),

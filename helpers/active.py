@@ -14,8 +14,8 @@ from sklearn.cluster import KMeans
 from sklearn.linear_model import LogisticRegression
 
 from helpers.features import C_FEW_LABELS, EMBEDDING_DIM, classifier
+from helpers.internal.seeding import numpy_global_seed
 from helpers.labels import NEGATIVE, POSITIVE
-from helpers.seeding import numpy_global_seed
 from helpers.validate import choice, share, whole
 
 
@@ -301,6 +301,7 @@ def mc_proba(wrapper, X, iterations: int = 20, chunk: int = 2048) -> np.ndarray:
     [items, classes, iterations]: Baal's layout, which its heuristics read."""
     import torch
 
+    whole(iterations, "iterations (Monte-Carlo dropout passes)", 1), whole(chunk, "chunk", 1)
     wrapper.eval()
     parts = [wrapper.predict_on_batch(torch.as_tensor(X[i: i + chunk], dtype=torch.float32), iterations)
              for i in range(0, len(X), chunk)]
@@ -326,6 +327,9 @@ def run_baal(X_pool, y_pool, X_eval, y_eval, *, heuristic: str = "bald", budget:
     from baal.active.dataset import ActiveLearningDataset
 
     query = baal_heuristic(heuristic, batch)
+    whole(iterations, "iterations (Monte-Carlo dropout passes)", 1), whole(steps, "steps", 1)
+    if candidates is not None:
+        whole(candidates, "candidates (pool items ranked per round, or None for all)", 1)
     y_pool = check_protocol(X_pool, y_pool, n_start, budget, start, batch)
     with quiet_baal():
         rng = np.random.default_rng(seed)
@@ -363,7 +367,7 @@ def curve_band(curves: pd.DataFrame) -> pd.DataFrame:
 def labels_to_reach(curves: pd.DataFrame, target: float) -> pd.Series:
     """Per set-up, the fewest labels from which on the mean curve (over seeds) stays at or above ``target``
     (NaN if it ends below): a curve that touches the target once by luck and falls back does not count."""
-    out = {}
+    target, out = share(target, "target (an accuracy)"), {}
     for setup, b in curve_band(curves).groupby("setup", sort=False):
         below = np.flatnonzero(b["mean"].to_numpy() < target)
         if len(below) == 0:

@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 
 from helpers.data import ratings_matrix
+from helpers.internal.seeding import SEED
 from helpers.labels import ABSTAIN, draw_raters, majority_vote, vote
 from helpers.pricing import HUMAN_MINUTES, HUMAN_PRICE
-from helpers.seeding import SEED
-from helpers.validate import choice
+from helpers.validate import choice, finite, whole
 
 HOURS_PER_WORK_YEAR = 2_000  # 50 weeks x 40 hours
 
@@ -28,8 +28,12 @@ class LabelingCost:
     annotators_per_item: int = 1
 
     def __post_init__(self):
-        if self.price_per_label < 0 or self.minutes_per_label < 0 or self.annotators_per_item < 1:
-            raise ValueError("prices and minutes must be >= 0 and annotators_per_item >= 1")
+        try:
+            finite(self.price_per_label, "price_per_label (dollars)", 0)
+            finite(self.minutes_per_label, "minutes_per_label", 0)
+            whole(self.annotators_per_item, "annotators_per_item (people per item)", 1)
+        except ValueError as e:
+            raise ValueError(f"prices and minutes must be >= 0 and annotators_per_item >= 1: {e}") from None
 
     def labels(self, n_items: int) -> int:
         if n_items < 0:

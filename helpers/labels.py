@@ -46,13 +46,19 @@ def draw_raters(panels, k: int | None = 1, seed=0, *, sided: bool = False, skip=
     panels = list(panels)
     if not panels:
         raise ValueError("no items to draw raters for")
-    if k is not None and k < 1:
-        raise ValueError(f"k must be at least 1 (or None for every rater), got {k}")
+    import numbers
+
+    if k is not None and (isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1):
+        raise ValueError(f"k must be a whole number at least 1 (or None for every rater), got {k!r}")
+    largest = max(len(r) for r in panels)
+    if k is not None and k > largest:
+        raise ValueError(f"k={k} raters per item, but the largest panel has {largest}: give k <= {largest}, or "
+                         "k=None for every rater")
     skip = [None] * len(panels) if skip is None else list(skip)
     if len(skip) != len(panels):
         raise ValueError(f"skip needs one rating per item ({len(panels)}), got {len(skip)}")
     rng = np.random.default_rng(seed)
-    width = k or max(len(r) for r in panels)
+    width = k or largest
     out = np.full((len(panels), width), np.nan)
     for i, (ratings, used) in enumerate(zip(panels, skip)):
         ratings = np.asarray(ratings)

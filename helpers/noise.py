@@ -10,9 +10,9 @@ import pandas as pd
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from helpers.features import classifier, soft_label_fit, tfidf_classifier
+from helpers.internal.seeding import numpy_global_seed
 from helpers.labels import ABSTAIN, draw_raters, vote
-from helpers.seeding import numpy_global_seed
-from helpers.validate import choice, share, text_list
+from helpers.validate import choice, share, shares, text_list
 
 
 # ----------------------------------------------------------------------------------------------- pred_probs
@@ -78,6 +78,10 @@ def relabel_budget_curve(scores, is_error, budgets=(0.02, 0.05, 0.1, 0.2, 0.3, 0
     scores, is_error = np.asarray(scores), np.asarray(is_error, bool)
     if not is_error.any():
         raise ValueError("there are no errors to find")
+    if scores.shape != is_error.shape or scores.ndim != 1:
+        raise ValueError(f"scores and is_error need one value per item, got shapes {scores.shape} and "
+                         f"{is_error.shape}")
+    budgets = [share(b, "a budget (the share of the items reviewed)") for b in np.atleast_1d(budgets).tolist()]
     order = np.argsort(scores, kind="stable")
     rows = []
     for budget in budgets:
@@ -117,7 +121,10 @@ def estimated_noise_matrix(labels, proba) -> np.ndarray:
     """cleanlab's estimate of P(noisy label = row | true label = column), from the confident joint."""
     from cleanlab.count import compute_confident_joint, estimate_latent
 
-    labels = np.asarray(labels)
+    labels, proba = np.asarray(labels), shares(proba, "proba (predicted class probabilities)")
+    if proba.ndim != 2 or len(proba) != len(labels) or not np.allclose(proba.sum(axis=1), 1, atol=1e-3):
+        raise ValueError(f"proba needs one row of class probabilities per label ({len(labels)}), each row summing "
+                         f"to 1, got shape {proba.shape}: pass predict_proba's output (or out_of_fold's)")
     _, noise_matrix, _ = estimate_latent(compute_confident_joint(labels, proba), labels)
     return noise_matrix
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from helpers import results, weak
+from helpers import weak
 from helpers.cost import LabelingCost
 from helpers.features import classifier
 from helpers.labels import ABSTAIN, confidence
-from helpers.validate import choice, share, whole
+from helpers.validate import choice, share, shares, whole
 
 LEDGER_COLUMNS = ["stage", "source", "labels", "removed", "dollars", "human hours", "machine seconds"]
 
@@ -67,6 +67,7 @@ class Pool:
     labels: np.ndarray = None
     confidence: np.ndarray = None
     source: np.ndarray = None
+    stages: set = field(default_factory=set, repr=False)  # the stages that ran on this pool, each at most once
 
     def __post_init__(self):
         if len(self.df) == 0:
@@ -83,10 +84,21 @@ class Pool:
         labels = np.asarray(labels)
         if labels.shape != idx.shape:
             raise ValueError(f"{len(idx)} items but labels of shape {labels.shape}")
+        if source != "human" and (self.source[idx] == "human").any():
+            raise ValueError(f"{int((self.source[idx] == 'human').sum())} of these items have a human label: "
+                             f"{source} labels never replace one (the ledger has paid for it)")
         self.labels[idx], self.confidence[idx], self.source[idx] = labels, confidence, source
 
     def counts(self) -> pd.Series:
         return pd.Series(self.source[self.labels != ABSTAIN]).value_counts()
+
+    def once(self, stage: str) -> None:
+        """Refuse a stage that already ran on this pool (a re-run cell): a second run would label again, or ask
+        and pay humans again, while the ledger's row for the stage bills one run."""
+        if stage in self.stages:
+            raise ValueError(f"stage {stage!r} already ran on this pool; running it again would make the pool and "
+                             "the ledger disagree. To run it again, start over from a fresh Pool and CostLedger (the "
+                             "cell that makes them), then run the stages in order.")
 
 
 def weak_stage(pool: Pool, dev: pd.DataFrame, X_dev: np.ndarray, ledger: CostLedger, *, min_confidence: float = 0.8,
@@ -98,6 +110,7 @@ def weak_stage(pool: Pool, dev: pd.DataFrame, X_dev: np.ndarray, ledger: CostLed
     if len(dev) != len(X_dev):
         raise ValueError(f"{len(dev)} dev sentences but {len(X_dev)} dev feature rows")
     min_confidence = share(min_confidence, "min_confidence", 0.5, 1.0)
+    pool.once("1 weak supervision")
     start = time.perf_counter()
     both = pd.concat([dev.assign(label=dev["single_label"]), pool.df], ignore_index=True)
     X_both = np.concatenate([X_dev, pool.X])
@@ -109,15 +122,20 @@ def weak_stage(pool: Pool, dev: pd.DataFrame, X_dev: np.ndarray, ledger: CostLed
     proba = weak.fit_label_model(L, seed=seed).predict_proba(L)[:, 1]
     proba = np.where(covered, proba, 0.5)
     conf = confidence(proba)
-    keep = np.flatnonzero(conf >= min_confidence)
+    keep = np.flatnonzero((conf >= min_confidence) & (pool.labels == ABSTAIN))  # never over another label
     pool.set(keep, (proba[keep] > 0.5).astype(int), conf[keep], "weak")
+    pool.stages.add("1 weak supervision")
     ledger.machine("1 weak supervision", "weak", len(keep), time.perf_counter() - start)
     return proba
 
 
 def least_sure(proba: np.ndarray, n: int) -> np.ndarray:
     """The ``n`` rows whose P(positive) is closest to 0.5 (ties in row order)."""
-    return np.argsort(np.abs(np.asarray(proba) - 0.5), kind="stable")[:n]
+    proba = shares(proba, "proba (P(positive) per item)")
+    n = whole(n, "n (rows to pick)", 0)
+    if n > len(proba):
+        raise ValueError(f"n={n} rows asked for, but there are only {len(proba)}")
+    return np.argsort(np.abs(proba - 0.5), kind="stable")[:n]
 
 
 def llm_stage(pool: Pool, rows: np.ndarray, p_llm: np.ndarray, ledger: CostLedger, *, min_confidence: float,
@@ -131,9 +149,11 @@ def llm_stage(pool: Pool, rows: np.ndarray, p_llm: np.ndarray, ledger: CostLedge
     min_confidence = share(min_confidence, "min_confidence", 0.5, 1.0)
     if not (np.isfinite(p_llm).all() and ((p_llm >= 0) & (p_llm <= 1)).all()):
         raise ValueError("p_llm must be probabilities in [0, 1] (no NaN)")
+    pool.once("2 LLM")
     conf = confidence(p_llm)
-    keep = conf >= np.maximum(min_confidence, pool.confidence[rows])
+    keep = (conf >= np.maximum(min_confidence, pool.confidence[rows])) & (pool.source[rows] != "human")
     pool.set(rows[keep], (p_llm[keep] > 0.5).astype(int), conf[keep], "llm")
+    pool.stages.add("2 LLM")
     ledger.machine("2 LLM on what the label model is unsure about", "llm", int(keep.sum()), seconds, dollars)
     return rows[keep]
 
@@ -157,25 +177,32 @@ def active_stage(pool: Pool, ledger: CostLedger, *, budget: int, batch: int = AL
 
     budget, batch = whole(budget, "budget (human labels)", 0), whole(batch, "batch", 1)
     query = choice(query, HUMAN_QUERIES, "query")
+    if budget == 0:
+        return np.array([], dtype=int)  # nothing asked, nothing paid, nothing changed
+    pool.once("3 active learning")
     rng = np.random.default_rng(seed)
     start = time.perf_counter()
     answers = pool.df["single_label"].to_numpy()
+    # the rounds work on a copy; the pool takes the answers at the end, with the ledger (an interrupt leaves both)
+    labels, conf, source = pool.labels.copy(), pool.confidence.copy(), pool.source.copy()
     asked = []
     while len(asked) < budget:
-        candidates = np.flatnonzero(pool.source != "human")
+        candidates = np.flatnonzero(source != "human")
         if len(candidates) == 0:
             break  # every item has a human label
         n = min(batch, budget - len(asked))
         if query == "random":
             pick = np.sort(next_batch(None, pool.X, candidates, n, random_sampling, random_state=rng))
         else:
-            have = pool.labels != ABSTAIN
-            if len(set(pool.labels[have].tolist())) < 2:
+            have = labels != ABSTAIN
+            if len(set(labels[have].tolist())) < 2:
                 raise ValueError("the labels so far hold one class only: stage 3 needs a model trained on both")
-            model = classifier(seed).fit(pool.X[have], pool.labels[have], sample_weight=pool.confidence[have])
+            model = classifier(seed).fit(pool.X[have], labels[have], sample_weight=conf[have])
             pick = np.sort(next_batch(model, pool.X, candidates, n, uncertainty_sampling))
-        pool.set(pick, answers[pick], 1.0, "human")
+        labels[pick], conf[pick], source[pick] = answers[pick], 1.0, "human"
         asked.extend(pick.tolist())
+    pool.set(asked, answers[asked], 1.0, "human")
+    pool.stages.add("3 active learning")
     ledger.human("3 active learning (one rater per item)", len(asked), time.perf_counter() - start)
     return np.array(asked)
 
@@ -185,12 +212,14 @@ def clean_stage(pool: Pool, ledger: CostLedger, *, seed: int = 0) -> np.ndarray:
     weak and LLM labels are dropped, human labels are kept. Returns the dropped rows."""
     from helpers.noise import find_label_issues, out_of_fold
 
+    pool.once("4 cleanlab")
     start = time.perf_counter()
     have = np.flatnonzero(pool.labels != ABSTAIN)
     proba = out_of_fold(classifier(seed), pool.X[have], pool.labels[have], seed=seed)
     flags = find_label_issues(pool.labels[have], proba) & (pool.source[have] != "human")
     dropped = have[flags]
     pool.labels[dropped], pool.confidence[dropped], pool.source[dropped] = ABSTAIN, 0.0, ""
+    pool.stages.add("4 cleanlab")
     ledger.machine("4 cleanlab", "cleanlab", 0, time.perf_counter() - start, removed=len(dropped))
     return dropped
 
@@ -217,10 +246,23 @@ class Settings:
     human_query: str = "uncertainty"  # or "random": the control for the active-learning stage
     seed: int = 0
 
+    def __post_init__(self):
+        """Checked here, before a run spends anything: sizes are whole numbers, confidences shares (0.8, not 80)."""
+        whole(self.n_dev, "Settings.n_dev (dev labels)", 1)
+        whole(self.llm_items, "Settings.llm_items (items sent to the LLM)", 0)
+        whole(self.human_budget, "Settings.human_budget (active-learning labels)", 0)
+        whole(self.seed, "Settings.seed", 0)
+        share(self.weak_confidence, "Settings.weak_confidence", 0.5, 1.0)
+        share(self.llm_confidence, "Settings.llm_confidence", 0.5, 1.0)
+        choice(self.human_query, HUMAN_QUERIES, "Settings.human_query")
+
 
 def split_rows(movies: pd.DataFrame, n_dev: int, seed: int = 0):
     """Row indices of the pool (train split), the test split, and a paid-for sample of ``n_dev`` dev sentences."""
     split = movies["split"].to_numpy()
+    whole(n_dev, "n_dev (dev labels)", 0)
+    if n_dev > (split == "dev").sum():
+        raise ValueError(f"n_dev={n_dev} dev labels asked for, but the dev split has {(split == 'dev').sum()}")
     dev = np.random.default_rng(seed).choice(np.flatnonzero(split == "dev"), n_dev, replace=False)
     return np.flatnonzero(split == "train"), np.flatnonzero(split == "test"), np.sort(dev)
 
@@ -261,15 +303,15 @@ def run_hybrid(movies: pd.DataFrame, X: np.ndarray, llm_label, settings: Setting
 
 def llm_labeler(conn, movies: pd.DataFrame, cache: bool = False, price_as: str | None = None):
     """``llm_label`` for :func:`run_hybrid`: notebook 04's logprob labeler with the shots and decision threshold that
-    ``benchmarks/llm_labeling.py`` chose on the dev split. Dollars are priced at ``price_as`` (default: the local
-    model's $0)."""
+    ``benchmarks/llm_labeling.py`` chose on the dev split. Dollars are priced at ``price_as`` (default: the
+    ``llm.Labeler`` default: $0 for the bundled model, a price required for an endpoint elsewhere)."""
     from helpers import llm
 
-    prompt, bias = results.chosen_prompt(movies)
+    prompt, bias = llm.chosen_prompt(movies)
 
     def label(texts):
-        labeler = llm.Labeler(conn, cache=llm.ResponseCache() if cache else None)
+        labeler = llm.Labeler(conn, cache=llm.ResponseCache() if cache else None, price_as=price_as)
         p = llm.proba_from_logprobs(labeler.score([prompt(t) for t in texts]), bias)
-        return p, labeler.ledger.seconds, labeler.ledger.cost(price_as or llm.LOCAL_MODEL)
+        return p, labeler.ledger.seconds, labeler.ledger.cost(labeler.price)
 
     return label

@@ -20,7 +20,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from helpers.validate import choice, text_list, whole
+from helpers.validate import choice, finite, text_list, whole
 
 BATCH = 64  # sentences per batch Ray hands a worker: small enough to spread 1,000 sentences over workers evenly
 
@@ -65,7 +65,7 @@ def start(address: str | None = None, cpus: int | None = None) -> dict:
         if address:
             ray.init(address=address, **options)
         else:
-            from helpers.procs import usable_cpus
+            from helpers.internal.procs import usable_cpus
 
             ray.init(num_cpus=cpus or usable_cpus(), **options)
     _quiet_data_context()
@@ -111,14 +111,14 @@ class MpnetWorker:
     def __init__(self, threads: int = 1):
         import onnxruntime as ort
 
-        from helpers.features import mpnet_onnx
+        from helpers.internal.embeddings import mpnet_onnx
 
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         self.session = ort.InferenceSession(str(mpnet_onnx()), options, providers=["CPUExecutionProvider"])
 
     def __call__(self, batch: dict) -> dict:
-        from helpers.features import mpnet_encode
+        from helpers.internal.embeddings import mpnet_encode
 
         began = time.time()
         vectors = mpnet_encode(list(batch["text"]), progress=False, session=self.session)
@@ -180,7 +180,7 @@ def _run(texts, worker, kwargs: dict, workers: int, cpus: int, batch: int, colum
 
 
 def embed(texts, workers: int = 2, threads_per_worker: int = 1, batch: int = BATCH, timings: bool = False):
-    """all-mpnet-base-v2 embeddings of ``texts`` (n x 768, the same as ``features.mpnet_encode`` within float
+    """all-mpnet-base-v2 embeddings of ``texts`` (n x 768, the same as ``internal.embeddings.mpnet_encode`` within float
     rounding) computed by ``workers`` Ray actors of ``threads_per_worker`` ONNX Runtime threads each."""
     texts = text_list(texts)
     _check_sizes(workers, batch, threads_per_worker)
@@ -191,15 +191,16 @@ def embed(texts, workers: int = 2, threads_per_worker: int = 1, batch: int = BAT
 def llm_label(texts, prompt, bias: float, workers: int = 2, model: str = "smollm2", batch: int = BATCH,
               timings: bool = False):
     """P(positive) of every text from the LLM (notebook 04's logprob labeler with ``prompt`` and ``bias``,
-    e.g. ``results.chosen_prompt(movies)``), on ``workers`` Ray actors, each with its own llama.cpp server."""
+    e.g. ``llm.chosen_prompt(movies)``), on ``workers`` Ray actors, each with its own llama.cpp server."""
     texts = text_list(texts)
     if not callable(prompt):
         raise TypeError("prompt must turn a sentence into a completion prompt, e.g. llm.ScoringPrompt(shots)")
+    bias = finite(bias, "bias (the decision threshold on the log-odds)")
     _check_sizes(workers, batch, 1)
     from helpers.llm import LOCAL_MODELS
 
     choice(model, LOCAL_MODELS, "model")
-    return _run(texts, LLMWorker, {"prompt": prompt, "bias": float(bias), "model": model}, workers, 1, batch,
+    return _run(texts, LLMWorker, {"prompt": prompt, "bias": bias, "model": model}, workers, 1, batch,
                 "p_positive", timings)
 
 
@@ -318,6 +319,9 @@ def hybrid_stages(n: int, fits: dict, llm_share: float, settings=None) -> dict[s
     pool per round of ``pipeline.AL_BATCH`` labels, cleanlab and the final model over every item."""
     from helpers.pipeline import AL_BATCH, Settings
 
+    whole(n, "n (items)", 1)
+    if not (isinstance(llm_share, (int, float)) and not isinstance(llm_share, bool) and 0 < llm_share <= 1):
+        raise ValueError(f"llm_share is a fraction of the items in (0, 1] (0.01, not 1 for 1%), got {llm_share!r}")
     s = settings or Settings()
     rounds = -(-s.human_budget // AL_BATCH)
     one = {stage: float(stage_seconds(fits, stage, n)) for stage in

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import numpy as np
 
+from helpers.validate import share
+
+
+def _level(level) -> float:
+    """A confidence level: a share strictly between 0 and 1 (0.9, not 90)."""
+    if share(level, "level (a confidence level)") in (0, 1):
+        raise ValueError(f"level (a confidence level) must be strictly between 0 and 1, e.g. 0.9; got {level!r}")
+    return float(level)
+
 
 def mean_interval(values, level: float = 0.9, n_resamples: int = 2000, seed: int = 0) -> tuple[float, float, float]:
     """The mean of ``values`` (one per test item, e.g. right minus right for two labelers) and its percentile
     bootstrap interval over items (scipy's ``bootstrap``). Returns (mean, low, high)."""
     from scipy.stats import bootstrap
 
-    values = np.asarray(values, dtype=float)
+    values, level = np.asarray(values, dtype=float), _level(level)
     if values.ndim != 1 or len(values) < 2:
         raise ValueError(f"need at least two values in a 1-D array, got shape {values.shape}")
     result = bootstrap((values,), np.mean, confidence_level=level, n_resamples=n_resamples, method="percentile",
@@ -23,7 +32,7 @@ def seed_interval(values, level: float = 0.9) -> tuple[float, float, float]:
     interval. Returns (mean, low, high)."""
     from scipy.stats import t
 
-    values = np.asarray(values, dtype=float)
+    values, level = np.asarray(values, dtype=float), _level(level)
     if values.ndim != 1 or len(values) < 2:
         raise ValueError(f"need at least two seeds in a 1-D array, got shape {values.shape}")
     half = t.ppf((1 + level) / 2, len(values) - 1) * values.std(ddof=1) / len(values) ** 0.5
@@ -38,6 +47,7 @@ def auroc_gap_interval(y, scores_a, scores_b, level: float = 0.9, n_resamples: i
     from scipy.stats import rankdata
 
     y, a, b = (np.asarray(v) for v in (y, scores_a, scores_b))
+    level = _level(level)
     if not (y.ndim == 1 and y.shape == a.shape == b.shape):
         raise ValueError(f"y and both scores need one value per item, got shapes {y.shape}, {a.shape}, {b.shape}")
     idx = np.random.default_rng(seed).integers(0, len(y), (n_resamples, len(y)))
@@ -58,9 +68,7 @@ def auroc_gap_interval(y, scores_a, scores_b, level: float = 0.9, n_resamples: i
 def _z(level: float) -> float:
     from scipy.stats import norm
 
-    if not 0 < level < 1:
-        raise ValueError(f"level must be in (0, 1), got {level!r}")
-    return float(norm.ppf(0.5 + level / 2))
+    return float(norm.ppf(0.5 + _level(level) / 2))
 
 
 def proportion_interval(p: float, n: int, level: float = 0.9) -> tuple[float, float]:

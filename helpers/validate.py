@@ -52,3 +52,40 @@ def share(value, what: str, low: float = 0.0, high: float = 1.0) -> float:
             1 < value <= 100 and high <= 1 else ""
         raise ValueError(f"{what} must be a number from {low:g} to {high:g}{hint}, got {value!r}")
     return float(value)
+
+
+def finite(value, what: str, minimum: float | None = None) -> float:
+    """``value`` as a float if it is a finite number (>= ``minimum`` if given); NaN, inf, a bool or a string is
+    refused."""
+    import math
+    import numbers
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) \
+            or (minimum is not None and value < minimum):
+        bound = f" >= {minimum:g}" if minimum is not None else ""
+        raise ValueError(f"{what} must be a finite number{bound}, got {value!r}")
+    return float(value)
+
+
+def positive(value, what: str) -> float:
+    """``value`` as a float if it is a finite number > 0."""
+    if finite(value, what) <= 0:
+        raise ValueError(f"{what} must be a finite number > 0, got {value!r}")
+    return float(value)
+
+
+def shares(values, what: str):
+    """``values`` as a float array of shares in [0, 1] (probabilities); NaN, text and percentages are refused."""
+    import numpy as np
+
+    out = np.asarray(values)
+    if out.dtype.kind not in "biuf":
+        raise TypeError(f"{what} must be numbers from 0 to 1, got {out.dtype} values ({str(values)[:40]}...)")
+    out = out.astype(float)
+    if not np.isfinite(out).all():
+        raise ValueError(f"{what} hold {int((~np.isfinite(out)).sum())} NaN or infinite value(s); give numbers "
+                         "from 0 to 1")
+    if out.size and not (out.min() >= 0 and out.max() <= 1):
+        hint = " (shares: give 0.8, not 80)" if 1 < out.max() <= 100 and out.min() >= 0 else ""
+        raise ValueError(f"{what} must be numbers from 0 to 1{hint}, got values from {out.min():g} to {out.max():g}")
+    return out

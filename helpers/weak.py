@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.labels import ABSTAIN, NEGATIVE, POSITIVE, check_votes, draw_raters, majority_vote, vote
-from helpers.validate import choice, text_list, whole
+from helpers.validate import choice, finite, positive, share, text_list, whole
 
 # ----------------------------------------------------------------------------------------------- labeling functions
 # Keyword lists a film critic would write down without looking at the data.
@@ -74,7 +74,7 @@ def lexicon_scores(texts) -> np.ndarray:
     two lexicons about 3.5 s, so their scores are cached like the embeddings (``make data`` fills the cache) and
     looked up by text; any other text is scored on the spot."""
     from helpers.data import load
-    from helpers.features import cached_per_text
+    from helpers.internal.embeddings import cached_per_text
 
     texts = text_list(texts)
     corpus = load("movies")["text"].tolist()
@@ -119,6 +119,8 @@ def make_lfs(include_dev_model: bool = True, prototype_threshold: float = PROTOT
     writes the lecture's two heuristics, ``lf_exclamation`` and ``lf_short``, itself, measures them on dev and
     drops them: both are worse than a coin on these sentences.)"""
     from snorkel.labeling import labeling_function
+
+    prototype_threshold = finite(prototype_threshold, "prototype_threshold (a distance of the score from 0)", 0)
 
     def by_threshold(value, threshold):
         return POSITIVE if value >= threshold else NEGATIVE if value <= -threshold else ABSTAIN
@@ -216,6 +218,8 @@ def solve_lf_accuracies(agreements: dict[tuple[int, int], float], n_lfs: int, st
     """
     import torch
 
+    whole(n_lfs, "n_lfs", 0), whole(steps, "steps", 1), positive(lr, "lr (the step size)")
+    share(init, "init (a starting accuracy)")
     if n_lfs < 3:
         raise ValueError(f"need at least 3 LFs to solve for their accuracies, got {n_lfs}")
     pairs = list(agreements)

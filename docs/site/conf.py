@@ -1,5 +1,5 @@
-# Sphinx configuration of the course site (`make site`, scripts/site.py): the executed notebooks as committed, rendered
-# by MyST-NB. The sources are staged by scripts/site.py into build/site-src/; this folder holds only the settings.
+# Sphinx configuration of the course site (`make site`, course/site.py): the executed notebooks as committed, rendered
+# by MyST-NB. The sources are staged by course/site.py into build/site-src/; this folder holds only the settings.
 project = "Optimizing the Labeling Process"
 language = "en"
 

@@ -2,8 +2,8 @@
 
 One module per job, all re-exported here (``from helpers import llm``; ``llm.connect()``, ``llm.Labeler``, ...):
 
-- :mod:`~helpers.llm.server`: ``connect()``, and the bundled models (SmolLM2-135M-Instruct, Gemma 3 270M) on
-  llama.cpp's own server, a child process whose life follows the kernel's (:mod:`~helpers.llm.serve`);
+- :mod:`~helpers.llm.connection`: ``connect()``, an ``openai`` client for an endpoint or for a bundled model
+  (SmolLM2-135M-Instruct, Gemma 3 270M) on llama.cpp's own server (its process: :mod:`helpers.internal.llm_server`);
 - :mod:`~helpers.llm.prompts`: the lecture's prompt ladder, the batch prompt, the logprob-scored prompt, shots;
 - :mod:`~helpers.llm.parsing`: labels from replies, batch replies by number, logprobs in every server's layout;
 - :mod:`~helpers.llm.labeler`: the request path (thread pool, retries, response cache, ledger, budget guard) and
@@ -15,7 +15,9 @@ With ``OPENAI_BASE_URL`` set (and ``OPENAI_API_KEY``, ``OPENAI_MODEL`` as the en
 starts nothing and the very same code labels with OpenAI, Ollama or vLLM.
 """
 
+from helpers.chosen import chosen_prompt
 from helpers.llm.calibration import CONTENT_FREE, content_free_logp, fit_bias, proba_from_logprobs
+from helpers.llm.connection import Connection, connect
 from helpers.llm.errors import HOW_TO_START, BudgetExceeded, LLMError
 from helpers.llm.evaluation import (
     CLEAR,
@@ -40,16 +42,4 @@ from helpers.llm.prompts import (
     pick_shots,
     role_messages,
 )
-from helpers.llm.server import (
-    DEFAULT_SERVERS,
-    DEFAULT_THREADS,
-    LOCAL_MODELS,
-    Connection,
-    LocalServer,
-    connect,
-    local_model_path,
-    local_servers,
-    stop_all,
-)
 from helpers.pricing import LOCAL_MODEL, PRICES
-from helpers.procs import usable_cpus

@@ -14,18 +14,19 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlparse
 
 import numpy as np
 import openai
 import pandas as pd
 from tqdm.auto import tqdm
 
-from helpers.downloads import DATA_DIR
+from helpers.internal.downloads import DATA_DIR
 from helpers.labels import ABSTAIN, LABELS
+from helpers.llm.connection import Connection
 from helpers.llm.errors import HOW_TO_START, BudgetExceeded, LLMError
 from helpers.llm.parsing import parse_batch_reply, parse_json_reply, parse_label, read_top_logprobs
 from helpers.llm.prompts import batch_messages
-from helpers.llm.server import Connection
 from helpers.pricing import LOCAL_MODEL, PRICES, token_cost
 from helpers.validate import choice, text_list, whole
 
@@ -116,23 +117,42 @@ def shared_prefix(prompts: list[str]) -> str:
 class Labeler:
     """Sends labeling requests through an ``openai.OpenAI`` client with a bounded pool of threads.
 
-    ``price_as`` names the ``PRICES`` row the budget guard uses; ``budget_usd`` caps a run's estimated cost.
+    ``price_as`` names the ``PRICES`` row the budget guard and the ledger use (default: ``OPENAI_PRICE_AS`` if set,
+    else $0 for the bundled model and for an endpoint on this machine such as Ollama; an endpoint elsewhere may
+    charge, so without a price a run there is refused before anything is sent). ``budget_usd`` caps what the
+    labeler's runs cost at that price: spent so far plus a run's estimate, checked before the run sends anything.
     ``cache=None`` turns the response cache off. ``progress=True`` shows a progress bar while it runs (off by
     default: a saved notebook would show the bar as it was drawn, at 0%; the run's time goes on the ledger)."""
     conn: Connection
     cache: ResponseCache | None = None
     concurrency: int = 1  # requests in flight (at least one per bundled server); raise it for a remote API
     budget_usd: float | None = None
-    price_as: str = LOCAL_MODEL
+    price_as: str | None = None
     progress: bool = False
     ledger: Ledger = field(default_factory=Ledger)
 
     def __post_init__(self):
-        choice(self.price_as, PRICES, "model to price as (price_as)")
+        self.price_as = self.price_as or os.environ.get("OPENAI_PRICE_AS") or None
+        if self.price_as is not None:
+            choice(self.price_as, PRICES, "model to price as (price_as)")
         whole(self.concurrency, "concurrency", 1)
         if self.budget_usd is not None and not (isinstance(self.budget_usd, (int, float))
                                                 and math.isfinite(self.budget_usd) and self.budget_usd >= 0):
             raise ValueError(f"budget_usd must be a finite number of dollars >= 0 (or None), got {self.budget_usd!r}")
+
+    @property
+    def price(self) -> str:
+        """The ``PRICES`` row this labeler's requests are priced at (see ``price_as``); refuses an endpoint that
+        may charge when no price was given."""
+        if self.price_as is not None:
+            return self.price_as
+        if self.conn.server is not None or urlparse(self.conn.base_url).hostname in ("localhost", "127.0.0.1", "::1"):
+            return LOCAL_MODEL
+        raise BudgetExceeded(
+            f"{self.conn.base_url} is not the bundled model, so its requests may cost money, and no price was "
+            f"given; nothing was sent. Say what it charges: llm.Labeler(conn, price_as=\"gpt-4\", budget_usd=1.0) "
+            f"(price_as: one of {sorted(PRICES)}), or price_as=\"local\" if it is free (your own vLLM); or set "
+            "OPENAI_PRICE_AS=<one of those> for every labeler.")
 
     def _request(self, endpoint: str, params: dict, pinned: str | None = None, position: int = 0) -> dict:
         """One request through the cache, sent to the server its ``position`` in the run routes it to; ``pinned``:
@@ -173,11 +193,14 @@ class Labeler:
     def _run(self, endpoint: str, requests: list[dict], max_tokens: int, what: str,
              pinned: str | None = None) -> list[dict]:
         whole(max_tokens, "max_tokens", 1)
-        if self.budget_usd is not None:
-            est = estimate_cost([r.get("prompt") or r.get("messages") for r in requests], self.price_as, max_tokens)
-            if est > self.budget_usd:
-                raise BudgetExceeded(f"{len(requests)} requests would cost about ${est:,.2f} at {self.price_as} "
-                                     f"prices, above the cap of ${self.budget_usd:,.2f}; nothing was sent.")
+        price = self.price  # refuses a paid endpoint without a price
+        if self.budget_usd is not None:  # what this labeler spent so far (the servers' usage) counts too
+            est = estimate_cost([r.get("prompt") or r.get("messages") for r in requests], price, max_tokens)
+            spent = self.ledger.cost(price)
+            if spent + est > self.budget_usd:
+                raise BudgetExceeded(f"{len(requests)} requests would cost about ${est:,.2f} at {price} "
+                                     f"prices{f' on top of ${spent:,.2f} spent' if spent else ''}, above the cap of "
+                                     f"${self.budget_usd:,.2f}; nothing was sent.")
         start = time.perf_counter()
         try:
             with ThreadPoolExecutor(max_workers=max(self.concurrency, len(self.conn.servers))) as pool:
@@ -229,14 +252,27 @@ class Labeler:
         return pd.DataFrame(rows)
 
     def score(self, prompts: list[str], words: tuple[str, ...] = (" negative", " positive"),
-              top_logprobs: int | None = None) -> np.ndarray:
+              top_logprobs: int | None = None, missing: str = "raise") -> np.ndarray:
         """Logprob-scored: one completion token per item; returns log P(word) for each label word, shape
         (n, len(words)). A word outside the returned top list gets the lowest returned logprob as an upper bound.
-        ``top_logprobs`` defaults to 20 on the bundled server and to 5 elsewhere (OpenAI's cap)."""
+        An item with *none* of the words in its top list has no answer (both bounds alike would read as P = 0.5):
+        ``missing="raise"`` refuses the run, ``missing="nan"`` gives NaN in its row, to be decided otherwise.
+        The words must share one leading-space convention (``" positive"`` and ``"positive"`` are different
+        tokens). ``top_logprobs`` defaults to 20 on the bundled server and to 5 elsewhere (OpenAI's cap)."""
         prompts = text_list(prompts, "prompts")
         if not all(isinstance(p, str) for p in prompts):
             raise TypeError("prompts must be a list of strings (one completion prompt per item)")
         words = text_list(words, "words")
+        choice(missing, ("raise", "nan"), "missing (what an item with none of the words in its top list gets)")
+        if top_logprobs is not None:
+            whole(top_logprobs, "top_logprobs", 1)
+        if not all(isinstance(w, str) and w.strip() for w in words) or len(set(words)) < len(words):
+            raise ValueError(f"words must be distinct label words (non-empty strings), got {words}")
+        if len({w.startswith(" ") for w in words}) > 1:
+            raise ValueError(f"the label words {words} mix a leading space and none: ' positive' and 'positive' are "
+                             "different tokens, and the form the model does not use scores far lower, so one word "
+                             f"would win nearly every item. Give one form: {[' ' + w.lstrip() for w in words]} "
+                             f"(what follows 'Sentiment:') or {[w.lstrip() for w in words]}; nothing was sent.")
         top_logprobs_n = top_logprobs or (20 if self.conn.server is not None else 5)
         prefix = shared_prefix(prompts) if self.conn.server is not None else ""
         pinned = None
@@ -253,4 +289,12 @@ class Labeler:
             raise LLMError(f"None of the label words {words} is among the top {top_logprobs_n} tokens of any reply "
                            f"(the replies' top tokens include {seen}); mind the leading space: ' positive' is one "
                            "token, 'positive' another.")
-        return np.array([[top.get(w, min(top.values())) for w in words] for top in tops], dtype=float)
+        none = [i for i, top in enumerate(tops) if not any(w in top for w in words)]
+        if none and missing == "raise":
+            raise LLMError(f"{len(none)} of {len(tops)} items (rows {none[:5]}{'...' if len(none) > 5 else ''}) have "
+                           f"none of the label words {words} among their top {top_logprobs_n} tokens, so their "
+                           "P(positive) is unknown, not 0.5. Ask for more (top_logprobs=), end the prompt where the "
+                           "label word comes next, or pass missing=\"nan\" to get NaN for those items.")
+        logp = np.array([[top.get(w, min(top.values())) for w in words] for top in tops], dtype=float)
+        logp[none] = np.nan
+        return logp

@@ -2,7 +2,7 @@
 ``/setup``, ``/predict``, ``/webhook``), until its standard input closes. ``MODEL_DIR``: where the SDK keeps one
 directory per training run (its result and the model file); the newest finished run is the model that predicts.
 
-``helpers.labelstudio_ml.MLBackend`` starts it and holds the other end of the pipe: when the notebook's kernel exits
+``helpers.internal.labelstudio_ml.MLBackend`` starts it and holds the other end of the pipe: when the kernel exits
 or is killed, the pipe closes and the backend ends with it.
 """
 

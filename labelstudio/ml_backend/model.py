@@ -3,7 +3,7 @@ calls, to pre-label tasks (``predict``) and to retrain when annotations arrive o
 Built on the official SDK, ``label-studio-ml`` 1.0.9 (Flask; served by ``_wsgi.py``), in its own environment
 (``.venv-labelstudio-ml``, ``make labelstudio-ml-setup``): it cannot import the series' ``helpers``, whose numpy the
 SDK's neighbours do not share, so the little it needs is here and in its environment variables, set by
-``helpers.labelstudio_ml.MLBackend``:
+``helpers.internal.labelstudio_ml.MLBackend``:
 
 - ``EMBEDDINGS``: a ``.npy`` matrix of sentence embeddings; a task names its row as ``data.row`` (the deep dive's
   tasks already carry it), so the features travel once, bit for bit, and the tasks stay readable in the tool;

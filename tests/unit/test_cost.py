@@ -1,0 +1,122 @@
+"""Part 1 helpers: the cost model, real annotation effort, the k-rater curve and the decision guide."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import cost, data, labels
+
+
+def test_lecture_arithmetic():
+    c = cost.LabelingCost()  # $0.30, 5 min
+    remaining = cost.remaining_cost(labeled=1_000, needed=100_000)
+    assert remaining["items"] == 99_000
+    assert remaining["dollars"] == pytest.approx(29_700)
+    assert remaining["hours"] == pytest.approx(8_250)
+    # the lecture's "$30,000 and 8,333 hours" is the price of all 100,000 labels
+    assert c.dollars(100_000) == pytest.approx(30_000)
+    assert round(c.hours(100_000)) == 8_333
+
+
+def test_annotators_per_item_multiply():
+    c = cost.LabelingCost(price_per_label=0.1, minutes_per_label=1, annotators_per_item=3)
+    assert c.labels(10) == 30 and c.dollars(10) == pytest.approx(3.0) and c.hours(60) == pytest.approx(3.0)
+
+
+@pytest.mark.parametrize("kwargs", [{"price_per_label": -1}, {"annotators_per_item": 0}])
+def test_bad_cost_parameters(kwargs):
+    with pytest.raises(ValueError, match="prices and minutes must be >= 0 and annotators_per_item >= 1"):
+        cost.LabelingCost(**kwargs)
+
+
+def test_bad_counts():
+    with pytest.raises(ValueError, match="need 0 <= labeled <= needed, got labeled=10, needed=5"):
+        cost.remaining_cost(labeled=10, needed=5)
+    with pytest.raises(ValueError, match="n_items must be >= 0, got -1"):
+        cost.LabelingCost().dollars(-1)
+
+
+@pytest.mark.data
+def test_annotation_effort_of_the_movie_data():
+    effort = cost.annotation_effort(data.load("movies"))
+    assert effort["ratings"] == 198_810
+    assert effort["dollars"] == pytest.approx(59_643)
+    assert effort["hours"] == pytest.approx(16_567.5)
+
+
+def _toy(ratings):
+    df = pd.DataFrame({"ratings": ratings})
+    df["n_raters"] = df["ratings"].map(len)
+    df["mean"] = df["ratings"].map(np.mean)
+    df["label"] = labels.vote(df["mean"])
+    return df
+
+
+def test_majority_vote_of_unanimous_raters_is_always_right():
+    df = _toy([[2, 3, 1], [-1, -2, -4], [1, 1, 1]])
+    curve = cost.majority_vote_curve(df, ks=[1, 2, 3], n_resamples=5, heldout_max_k=2)
+    assert (curve["acc_full"] == 1).all()
+    assert (curve.dropna()["acc_heldout"] == 1).all()
+
+
+def test_majority_vote_full_panel_matches_consensus_when_votes_decide():
+    df = _toy([[2, 2, -1], [-3, 1, -1], [0, 0, 4]])
+    curve = cost.majority_vote_curve(df, ks=[3], n_resamples=3)
+    assert (curve["acc_full"] == 1).all()
+
+
+def test_majority_vote_rejects_bad_k():
+    with pytest.raises(ValueError, match="k must be in 1..3"):
+        cost.majority_vote_curve(_toy([[1, 2, 3]]), ks=[4])
+    with pytest.raises(ValueError, match="ks is empty"):
+        cost.majority_vote_curve(_toy([[1, 2, 3]]), ks=[])
+    with pytest.raises(ValueError, match="no items"):
+        cost.majority_vote_curve(_toy([[1, -1]]), ks=[1])
+
+
+def test_stop_paying_at():
+    summary = pd.DataFrame({"mean": [0.70, 0.70, 0.80, 0.80, 0.805, 0.805, 0.81]}, index=range(1, 8))
+    assert cost.stop_paying_at(summary, min_gain=0.01) == 3
+
+
+def test_krippendorff_alpha_extremes():
+    perfect = _toy([[2, 2, 2], [-3, -3, -3], [0, 0, 0]])
+    assert cost.krippendorff_alpha(perfect) == pytest.approx(1.0)
+    assert cost.krippendorff_alpha(perfect, level="nominal") == pytest.approx(1.0)
+
+
+def test_strategy_costs_bands():
+    table = cost.strategy_costs([1_000])
+    human = table[table.strategy == "All human"].iloc[0]
+    weak = table[table.strategy == "Weak supervision"].iloc[0]
+    assert human["low"] == human["high"] == pytest.approx(300)
+    assert weak["low"] == pytest.approx(3) and weak["high"] == pytest.approx(30)
+
+
+@pytest.mark.parametrize("args, first", [
+    (dict(n_items=500), "Manual labeling"),
+    (dict(n_items=5_000), "Active learning"),
+    (dict(n_items=50_000, can_write_heuristics=True, llm_budget=False), "Weak supervision"),
+    (dict(n_items=50_000, can_write_heuristics=False, llm_budget=True), "LLM labeling"),
+    (dict(n_items=50_000, can_write_heuristics=False, llm_budget=False),
+     "LLM labeling (open-source model, compute only)"),
+])
+def test_which_technique(args, first):
+    rec = cost.which_technique(**args)
+    assert rec.first_choice == first
+    assert str(rec).startswith(first)
+
+
+def test_which_technique_adds():
+    rec = cost.which_technique(5_000, can_write_heuristics=True, high_precision=True, have_noisy_labels=True)
+    assert rec.add == ["Weak supervision", "human review of the uncertain items", "noisy-label cleaning (cleanlab)"]
+
+
+def test_accuracy_vs_labels_shape_and_errors():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 3))
+    y = (X[:, 0] > 0).astype(int)
+    curve = cost.accuracy_vs_labels(X[:150], y[:150], X[150:], y[150:], sizes=[10, 100], seeds=[0, 1])
+    assert len(curve) == 4 and curve.groupby("n_labels")["accuracy"].mean()[100] > 0.9
+    with pytest.raises(ValueError, match="size 1000 is outside 2..150"):
+        cost.accuracy_vs_labels(X[:150], y[:150], X[150:], y[150:], sizes=[1_000])
