@@ -75,8 +75,9 @@ test: data lint labelstudio-start
 lint: setup
 	$(PY) -m ruff check .
 
-# The quick tier, for someone changing one helper: no notebook, browser, server, download or real training run
-# (those are marked slow; `make test` runs everything).
+# The quick tier, for someone changing one helper: offline, on a fresh clone with no data: no notebook, browser,
+# server, download or real training run (marked slow) and nothing that reads the data archive, its embeddings or a
+# bundled model (marked data); `make test` runs everything.
 unit: setup
 	$(PY) -m pytest tests -m "not slow and not data"
 

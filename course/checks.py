@@ -245,11 +245,13 @@ def ex04_prompt(template, predicted_gain, labeler, items: pd.DataFrame, *, shown
                              "tell this small model more about the task?")
     items = items[[t not in template for t in items["text"]]]
     texts, y = [" ".join(t.split()) for t in items["text"]], items["label"].to_numpy()
-    scores, log_odds = {}, {}
+    scores, log_odds, unanswered = {}, {}, {}
     for name, prompts in (("zero-shot", [zero_shot(t) for t in texts]),
                           ("yours", [template.format(text=t) for t in texts])):
-        logp = labeler.score(prompts, words=words)
-        d = log_odds[name] = logp[:, 1] - logp[:, 0]
+        logp = labeler.score(prompts, words=words, missing="nan")
+        d = logp[:, 1] - logp[:, 0]
+        unanswered[name] = int(np.isnan(d).sum())  # neither word among the top tokens: no information, log-odds 0
+        d = log_odds[name] = np.nan_to_num(d, nan=0.0)
         scores[name] = {"AUROC": roc_auc_score(y, d), "accuracy (threshold 0)": float(np.mean((d > 0) == y))}
     table = pd.DataFrame(scores).T
     gain = table.loc["yours", "AUROC"] - table.loc["zero-shot", "AUROC"]
@@ -258,6 +260,9 @@ def ex04_prompt(template, predicted_gain, labeler, items: pd.DataFrame, *, shown
                       f"{words}: does your template end where one of them comes next? Section 3 showed what moved "
                       "the AUROC most, and by how much on how many sentences.", unit=" AUROC")
     print(f"{len(texts)} dev sentences:")
+    if any(unanswered.values()):
+        print("neither label word among the top tokens (scored as no information, log-odds 0): "
+              + ", ".join(f"{name} {n}" for name, n in unanswered.items()))
     print(table.round(3).to_string())
     _ok(f"your prompt against the zero-shot prompt on {len(texts)} unseen dev sentences: {verdict}.")
     return table
@@ -324,16 +329,8 @@ def ex05_remedy(relabel_budget, remedy, predicted_gain, quality, noisy, second, 
 ALLOCATION_KEYS = ("dev labels", "LLM items", "active-learning labels")
 
 
-def ex06_allocation(allocation, predicted_gain, run, board: pd.DataFrame, settings, *, budget: float = 150.0,
-                    price: float = HUMAN_PRICE) -> dict:
-    """Notebook 06, exercise 1: the same budget spread differently over the stages, and a prediction of its dev
-    accuracy minus the notebook's allocation's. ``run(n_dev, llm_items, human_labels, seed)`` is the notebook's
-    ``hybrid_pipeline`` (it returns ``pipeline.run_hybrid``'s result); ``settings`` the notebook's own allocation
-    (``pipeline.Settings``), which is run again with the same seed, so that both are compared like with like: on the
-    dev sentences neither run paid for, paired, judged by the rule of :func:`judged`. Checks the allocation before
-    anything runs, and draws the result (its test accuracy) on the cost-accuracy plot ``board``."""
-    from helpers import stats
-    from helpers.plotting import COLORS, plt
+def _allocation(allocation, settings, budget: float, price: float) -> tuple[int, int, int]:
+    """ex06_allocation's answer checked before anything runs: (dev labels, LLM items, active-learning labels)."""
     from helpers.validate import choice
 
     if allocation is None:
@@ -361,6 +358,40 @@ def ex06_allocation(allocation, predicted_gain, run, board: pd.DataFrame, settin
     if (n_dev, n_llm, n_human) == (settings.n_dev, settings.llm_items, settings.human_budget):
         raise AssertionError("That is the notebook's own allocation, the one the check compares with. Spread the "
                              "budget your way, from what each stage bought above (sections 1-4).")
+    return n_dev, n_llm, n_human
+
+
+def _draw_allocation(board: pd.DataFrame, dollars: float, accuracy: float) -> None:
+    """ex06_allocation's figure: the student's allocation on the notebook's cost-accuracy board."""
+    from helpers.plotting import COLORS, plt
+
+    hybrid = board.loc["hybrid"]
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    for name, row in board.iterrows():
+        ax.scatter(max(row["dollars"], 1), row["accuracy"], color=COLORS["random"], s=20)
+        ax.annotate(name, (max(row["dollars"], 1), row["accuracy"]), textcoords="offset points", xytext=(4, 3),
+                    fontsize=8)
+    ax.errorbar(hybrid["dollars"], hybrid["accuracy"], yerr=float(hybrid["± sd"]), fmt="o", color=COLORS["hybrid"],
+                label="the notebook's hybrid (sd over seeds)")
+    ax.scatter(max(dollars, 1), accuracy, marker="*", s=180, color=COLORS["active"], zorder=3,
+               label="your allocation")
+    ax.set(xscale="log", xlabel="labeling cost, $ (log scale; $0 drawn at $1)", ylabel="test accuracy",
+           title=f"Your allocation: {accuracy:.3f} on test for ${dollars:,.0f}")
+    ax.legend(fontsize=8, loc="lower right")
+    plt.show()
+
+
+def ex06_allocation(allocation, predicted_gain, run, board: pd.DataFrame, settings, *, budget: float = 150.0,
+                    price: float = HUMAN_PRICE) -> dict:
+    """Notebook 06, exercise 1: the same budget spread differently over the stages, and a prediction of its dev
+    accuracy minus the notebook's allocation's. ``run(n_dev, llm_items, human_labels, seed)`` is the notebook's
+    ``hybrid_pipeline`` (it returns ``pipeline.run_hybrid``'s result); ``settings`` the notebook's own allocation
+    (``pipeline.Settings``), which is run again with the same seed, so that both are compared like with like: on the
+    dev sentences neither run paid for, paired, judged by the rule of :func:`judged`. Checks the allocation before
+    anything runs, and draws the result (its test accuracy) on the cost-accuracy plot ``board``."""
+    from helpers import stats
+
+    n_dev, n_llm, n_human = _allocation(allocation, settings, budget, price)
     predicted = _prediction(predicted_gain, "predicted_gain (your dev accuracy minus the notebook's, e.g. -0.01)")
     yours = run(n_dev=n_dev, llm_items=n_llm, human_labels=n_human, seed=settings.seed)
     notebook = run(n_dev=settings.n_dev, llm_items=settings.llm_items, human_labels=settings.human_budget,
@@ -370,20 +401,7 @@ def ex06_allocation(allocation, predicted_gain, run, board: pd.DataFrame, settin
     verdict = judged(gain, low, high, predicted, "Look again at what each stage added in sections 1-4 and at the "
                       "spread between seeds in the board of section 5.")
     accuracy, ledger = yours["accuracy"], yours["ledger"]
-    hybrid = board.loc["hybrid"]
-    fig, ax = plt.subplots(figsize=(6.5, 4))
-    for name, row in board.iterrows():
-        ax.scatter(max(row["dollars"], 1), row["accuracy"], color=COLORS["random"], s=20)
-        ax.annotate(name, (max(row["dollars"], 1), row["accuracy"]), textcoords="offset points", xytext=(4, 3),
-                    fontsize=8)
-    ax.errorbar(hybrid["dollars"], hybrid["accuracy"], yerr=float(hybrid["± sd"]), fmt="o", color=COLORS["hybrid"],
-                label="the notebook's hybrid (sd over seeds)")
-    ax.scatter(max(ledger.dollars, 1), accuracy, marker="*", s=180, color=COLORS["active"], zorder=3,
-               label="your allocation")
-    ax.set(xscale="log", xlabel="labeling cost, $ (log scale; $0 drawn at $1)", ylabel="test accuracy",
-           title=f"Your allocation: {accuracy:.3f} on test for ${ledger.dollars:,.0f}")
-    ax.legend(fontsize=8, loc="lower right")
-    plt.show()
+    _draw_allocation(board, ledger.dollars, accuracy)
     _ok(f"your allocation against the notebook's, same seed, on the {unpaid.sum()} dev sentences neither paid for: "
         f"{verdict}.")
     return {"accuracy": accuracy, "dollars": ledger.dollars, "gain": gain, "low": low, "high": high}

@@ -18,6 +18,10 @@ from helpers.internal.seeding import numpy_global_seed
 from helpers.labels import NEGATIVE, POSITIVE
 from helpers.validate import choice, share, whole
 
+with warnings.catch_warnings():  # Baal draws its progress bars with tqdm.autonotebook, which warns on its first import
+    warnings.simplefilter("ignore")  # in a notebook that it is "experimental": nothing a student can act on
+    import tqdm.autonotebook  # noqa: F401
+
 
 @contextlib.contextmanager
 def quiet_modal():
@@ -30,24 +34,53 @@ def quiet_modal():
 
 
 def model(seed: int = 0) -> LogisticRegression:
-    """The series' classifier for the few labels of an active-learning run (``features.C_FEW_LABELS``)."""
+    """The series' classifier for the few labels of an active-learning run (``features.C_FEW_LABELS``).
+
+    Args:
+        seed: the model's ``random_state``.
+
+    Returns:
+        An unfitted scikit-learn ``LogisticRegression`` with C = ``C_FEW_LABELS`` (10.0).
+    """
     return classifier(seed, C_FEW_LABELS)
 
 
 # ----------------------------------------------------------------------------------------------- the three scores
 def least_confidence(proba) -> np.ndarray:
-    """1 - max p: high = uncertain."""
+    """1 - max p: high = uncertain.
+
+    Args:
+        proba: class probabilities, shape (n, classes), each row summing to 1 (``predict_proba``'s output).
+
+    Returns:
+        A float array of shape (n,), from 0 (sure) to 1 - 1/classes (a uniform guess).
+    """
     return 1 - np.max(proba, axis=1)
 
 
 def margin(proba) -> np.ndarray:
-    """p1 - p2, the gap between the two most likely classes: LOW = uncertain."""
+    """p1 - p2, the gap between the two most likely classes: LOW = uncertain.
+
+    Args:
+        proba: class probabilities, shape (n, classes) with at least 2 classes.
+
+    Returns:
+        A float array of shape (n,), in [0, 1]: 0 for a tie between the top two, 1 for a sure prediction.
+    """
     top2 = np.sort(proba, axis=1)[:, -2:]
     return top2[:, 1] - top2[:, 0]
 
 
 def entropy(proba, base: float = np.e) -> np.ndarray:
-    """-sum p log p (natural log by default, as modAL/scipy; base=2 gives bits): high = uncertain."""
+    """-sum p log p (natural log by default, as modAL/scipy; base=2 gives bits): high = uncertain.
+
+    Args:
+        proba: class probabilities, shape (n, classes); a 0 contributes nothing (0 log 0 = 0).
+        base: the logarithm's base; e (nats) by default, 2 for bits.
+
+    Returns:
+        A float array of shape (n,), from 0 (sure) to log(classes) in that base.
+    """
     proba = np.asarray(proba, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = np.where(proba > 0, proba * np.log(proba), 0.0)
@@ -66,7 +99,21 @@ def cluster_diversity_sampling(classifier, X_pool, n_instances: int = 10, random
     """The lecture's diversity batch: cluster into ``n_instances`` groups (KMeans) and take the most uncertain item
     of each, so a batch is not ten near-copies of one hard sentence. The lecture clusters the whole pool every
     round; here only the ``candidates`` x ``n_instances`` most uncertain items are clustered, which keeps the
-    batch among the hard sentences and costs milliseconds instead of seconds per round."""
+    batch among the hard sentences and costs milliseconds instead of seconds per round.
+
+    A query strategy with modAL's signature: pass it as ``strategy=`` to :func:`run_active_learning`.
+
+    Args:
+        classifier: a fitted model with ``predict_proba`` (modAL passes its learner).
+        X_pool: the features of the unlabeled candidates, shape (n, d).
+        n_instances: the batch size, one item per cluster.
+        random_state: seed of KMeans.
+        candidates: how many of the most uncertain items per batch slot are clustered.
+
+    Returns:
+        ``(indices, scores)``: the chosen rows of ``X_pool`` (int array, at most ``n_instances``) and their least
+        confidence.
+    """
     uncertainty = least_confidence(classifier.predict_proba(X_pool))
     top = np.argsort(-uncertainty, kind="stable")[: candidates * n_instances]
     k = min(n_instances, len(top))
@@ -78,7 +125,20 @@ def cluster_diversity_sampling(classifier, X_pool, n_instances: int = 10, random
 
 def cold_start(X, n: int, how: str = "random", seed: int = 0) -> np.ndarray:
     """The first ``n`` items to label before any model exists: at random, or one per KMeans cluster (the item
-    nearest each centroid), which spreads them over the data."""
+    nearest each centroid), which spreads them over the data.
+
+    Args:
+        X: the pool's features, shape (pool size, d).
+        n: how many items to pick, 1 to the pool size.
+        how: "random" or "clusters".
+        seed: seed of the draw (and of KMeans).
+
+    Returns:
+        An int array of ``n`` distinct pool rows.
+
+    Raises:
+        ValueError: for an unknown ``how``, or ``n`` outside 1..pool size.
+    """
     choice(how, ("random", "clusters"), "cold start")
     if not 1 <= n <= len(X):
         raise ValueError(f"n must be in 1..{len(X)} (the pool size), got {n}")
@@ -105,12 +165,33 @@ def strategies() -> dict:
 def run_active_learning(X_pool, y_pool, X_eval, y_eval, *, strategy: str = "uncertainty", budget: int = 300,
                         batch: int = 10, n_start: int = 20, start: str = "random", seed: int = 0,
                         oracle=None) -> pd.DataFrame:
-    """One active-learning run on modAL's ActiveLearner: start from ``n_start`` labeled items, then query
-    ``batch`` items at a time until ``budget`` labels. ``strategy``: a name from ``strategies()`` or your own
-    function with modAL's signature ``(classifier, X_pool, n_instances) -> indices`` (or ``(indices, scores)``).
-    ``oracle(pool_indices) -> labels`` answers the queries (default: the true labels ``y_pool``). Returns the
-    learning curve, one row per round: ``labels`` so far, ``accuracy`` on the eval set, and ``queried``, the pool
-    indices labeled in that round (row 0: the start)."""
+    """One active-learning run on modAL's ActiveLearner: start from ``n_start`` labeled items, then query ``batch``
+    items at a time until ``budget`` labels.
+
+    Args:
+        X_pool: the pool's features, shape (n, d).
+        y_pool: the pool's labels, 0/1 ints with both classes (``ABSTAIN`` rows dropped first), shape (n,).
+        X_eval: the evaluation features, shape (m, d).
+        y_eval: the evaluation labels, shape (m,).
+        strategy: a name from ``strategies()`` ("random", "uncertainty", "margin", "entropy", "ranked batch (modAL)",
+            "cluster diversity") or your own function with modAL's signature
+            ``(classifier, X_pool, n_instances) -> indices`` (or ``(indices, scores)``).
+        budget: the labels at which the run stops, start labels included.
+        batch: items queried per round.
+        n_start: labeled items before the first query (more are added at random until both classes are present).
+        start: how the start items are chosen, "random" or "clusters" (:func:`cold_start`).
+        seed: seed of the start, the model and the seeded strategies.
+        oracle: ``oracle(pool_indices) -> labels`` answers the queries; None means the true labels ``y_pool``.
+
+    Returns:
+        The learning curve, a DataFrame with one row per round (row 0: the start): labels (so far), accuracy (on the
+        eval set) and queried (the pool indices labeled in that round).
+
+    Raises:
+        ValueError: for an unknown strategy or start, labels that are not 0/1 of both classes, or not
+            1 <= n_start <= budget <= pool size; also when a custom strategy returns wrong indices (a TypeError if
+            they are not integers).
+    """
     from modAL.models import ActiveLearner
 
     query = strategy if callable(strategy) else strategies()[choice(strategy, strategies(), "strategy")]
@@ -209,10 +290,23 @@ def _indices(result, n: int, pool_size: int) -> np.ndarray:
 
 def learning_curves(X_pool, y_pool, X_eval, y_eval, setups: dict, *, seeds=range(5), progress: bool = False,
                     **common) -> pd.DataFrame:
-    """Tidy learning curves for several named set-ups over several seeds: columns setup, seed, labels, accuracy.
-    Each set-up is a dict of ``run_active_learning`` arguments (modAL), or of ``run_baal`` arguments when it names
-    a Baal ``heuristic``. ``progress=True`` shows a progress bar (off by default: a saved notebook would show it at
-    0%)."""
+    """Tidy learning curves for several named set-ups over several seeds.
+
+    Args:
+        X_pool, y_pool, X_eval, y_eval: the pool and evaluation set, as for :func:`run_active_learning`.
+        setups: ``{name: dict of arguments}``; each dict holds ``run_active_learning`` arguments (modAL), or
+            ``run_baal`` arguments when it names a Baal ``heuristic``.
+        seeds: the seeds each set-up runs with.
+        progress: show a progress bar (off by default: a saved notebook would show it at 0%).
+        **common: arguments given to every run (e.g. ``budget=300``); a set-up's own arguments win.
+
+    Returns:
+        A DataFrame, one row per set-up, seed and round: setup, seed, labels and accuracy.
+
+    Raises:
+        TypeError: if ``setups`` is not a non-empty dict.
+        ValueError: for no seeds, or an unknown strategy or heuristic (checked before the first run starts).
+    """
     from tqdm.auto import tqdm
 
     if not isinstance(setups, dict) or not setups:
@@ -245,7 +339,10 @@ BAAL_STEPS, BAAL_LR, BAAL_DROPOUT = 25, 3e-3, 0.5  # the best mean dev accuracy 
 @contextlib.contextmanager
 def quiet_baal():
     """Silence what Baal 2.1 prints on every call and a student cannot act on: its structlog INFO lines ("Starting
-    training", "Start Predict") and torch's warning about how its loss metric copies a tensor."""
+    training", "Start Predict") and torch's warning about how its loss metric copies a tensor.
+
+    Use it as ``with active.quiet_baal(): ...`` around your own Baal calls; logging is restored afterwards.
+    """
     import logging
 
     import structlog
@@ -321,15 +418,34 @@ def run_baal(X_pool, y_pool, X_eval, y_eval, *, heuristic: str = "bald", budget:
              candidates: int | None = 2000, steps: int = BAAL_STEPS) -> pd.DataFrame:
     """One active-learning run with Baal: its ``ActiveLearningDataset`` keeps the labeled/pool split, a fresh
     Baal-wrapped MLP is trained each round, and a Baal heuristic ranks ``candidates`` pool items drawn at random
-    each round (Baal's ``max_sample``; None: the whole pool) from ``iterations`` MC-dropout passes. Same protocol
-    and output as ``run_active_learning`` (accuracy: the mean of the MC passes' probabilities)."""
+    each round (Baal's ``max_sample``) from ``iterations`` MC-dropout passes. Same protocol and output as
+    ``run_active_learning`` (accuracy: the mean of the MC passes' probabilities).
+
+    Args:
+        X_pool, y_pool, X_eval, y_eval: the pool and evaluation set, as for :func:`run_active_learning`.
+        heuristic: "bald", "power bald" or "random".
+        budget: the labels at which the run stops, start labels included.
+        batch: items queried per round.
+        n_start: labeled items before the first query.
+        start: how the start items are chosen, "random" or "clusters".
+        seed: seed of the start, the models and the draws.
+        iterations: Monte-Carlo dropout passes per prediction.
+        candidates: pool items ranked per round; None ranks the whole pool.
+        steps: full-batch Adam steps per training (``BAAL_STEPS`` by default).
+
+    Returns:
+        The learning curve, a DataFrame with one row per round: labels, accuracy and queried (pool indices).
+
+    Raises:
+        ValueError: for an unknown heuristic or start, bad sizes, or labels that are not 0/1 of both classes.
+    """
+    whole(iterations, "iterations (Monte-Carlo dropout passes)", 1), whole(steps, "steps", 1)
+    if candidates is not None:
+        whole(candidates, "candidates (pool items ranked per round, or None for all)", 1)
     import torch
     from baal.active.dataset import ActiveLearningDataset
 
     query = baal_heuristic(heuristic, batch)
-    whole(iterations, "iterations (Monte-Carlo dropout passes)", 1), whole(steps, "steps", 1)
-    if candidates is not None:
-        whole(candidates, "candidates (pool items ranked per round, or None for all)", 1)
     y_pool = check_protocol(X_pool, y_pool, n_start, budget, start, batch)
     with quiet_baal():
         rng = np.random.default_rng(seed)
@@ -359,14 +475,32 @@ def run_baal(X_pool, y_pool, X_eval, y_eval, *, heuristic: str = "bald", budget:
 
 # ----------------------------------------------------------------------------------------------- metrics
 def curve_band(curves: pd.DataFrame) -> pd.DataFrame:
-    """Mean and min/max over seeds of accuracy, per set-up and number of labels."""
+    """Mean and min/max over seeds of accuracy, per set-up and number of labels.
+
+    Args:
+        curves: tidy learning curves with columns setup, labels and accuracy (:func:`learning_curves`).
+
+    Returns:
+        A DataFrame, one row per set-up and number of labels: setup, labels, mean, low (min) and high (max).
+    """
     g = curves.groupby(["setup", "labels"])["accuracy"]
     return pd.DataFrame({"mean": g.mean(), "low": g.min(), "high": g.max()}).reset_index()
 
 
 def labels_to_reach(curves: pd.DataFrame, target: float) -> pd.Series:
-    """Per set-up, the fewest labels from which on the mean curve (over seeds) stays at or above ``target``
-    (NaN if it ends below): a curve that touches the target once by luck and falls back does not count."""
+    """Per set-up, the fewest labels from which on the mean curve (over seeds) stays at or above ``target``: a
+    curve that touches the target once by luck and falls back does not count.
+
+    Args:
+        curves: tidy learning curves (:func:`learning_curves`).
+        target: the accuracy to reach, a share in [0, 1] (0.8, not 80).
+
+    Returns:
+        A float Series indexed by set-up, named "labels to reach"; NaN where the mean curve ends below ``target``.
+
+    Raises:
+        ValueError: if ``target`` is not in [0, 1].
+    """
     target, out = share(target, "target (an accuracy)"), {}
     for setup, b in curve_band(curves).groupby("setup", sort=False):
         below = np.flatnonzero(b["mean"].to_numpy() < target)
@@ -380,7 +514,14 @@ def labels_to_reach(curves: pd.DataFrame, target: float) -> pd.Series:
 
 
 def area_under_curve(curves: pd.DataFrame) -> pd.Series:
-    """Mean accuracy over the whole labeling run (area under the learning curve / its width), per set-up."""
+    """Mean accuracy over the whole labeling run (area under the mean learning curve / its width), per set-up.
+
+    Args:
+        curves: tidy learning curves (:func:`learning_curves`), at least two label counts per set-up.
+
+    Returns:
+        A float Series indexed by set-up: the mean accuracy, in [0, 1].
+    """
     band = curve_band(curves)
     return band.groupby("setup").apply(lambda b: np.trapezoid(b["mean"], b["labels"]) / np.ptp(b["labels"]),
                                        include_groups=False)
@@ -388,7 +529,16 @@ def area_under_curve(curves: pd.DataFrame) -> pd.Series:
 
 def savings(curves: pd.DataFrame, reference: str = "random", at: int = 300) -> pd.DataFrame:
     """The target is what ``reference`` reaches at ``at`` labels; for each set-up the labels it needs to reach it,
-    and the saving ratio (reference labels / set-up labels)."""
+    and the saving ratio (reference labels / set-up labels).
+
+    Args:
+        curves: tidy learning curves (:func:`learning_curves`).
+        reference: the set-up that sets the target (usually "random").
+        at: the number of labels at which ``reference``'s mean accuracy is taken; a point on its curve.
+
+    Returns:
+        A DataFrame indexed by set-up: labels to reach (NaN if never), saving (``at`` / those labels) and target.
+    """
     band = curve_band(curves)
     target = band[(band["setup"] == reference) & (band["labels"] == at)]["mean"].item()
     needed = labels_to_reach(curves, target)
@@ -400,7 +550,26 @@ def stabilizing_predictions(X_pool, y_pool, X_stop, *, budget: int = 600, batch:
                             threshold: float = 0.99, window: int = 3, seed: int = 0) -> pd.DataFrame:
     """Uncertainty sampling with the stabilizing-predictions stopping rule (Bloodgood & Vijay-Shanker, 2009):
     stop once successive models agree on at least ``threshold`` of an unlabeled stop set for ``window`` rounds
-    in a row. No labels are needed to decide. Returns one row per round with the agreement and whether it fired."""
+    in a row. No labels are needed to decide.
+
+    Args:
+        X_pool: the pool's features, shape (n, d).
+        y_pool: the pool's labels, 0/1 ints with both classes, shape (n,).
+        X_stop: the unlabeled stop set's features, shape (m, d).
+        budget: the most labels the run may use, start labels included.
+        batch: items queried per round.
+        n_start: random labeled items before the first query.
+        threshold: the agreement between successive models' predictions that counts as stable, a share in [0, 1].
+        window: how many stable rounds in a row stop the run.
+        seed: seed of the start and the model.
+
+    Returns:
+        A DataFrame, one row per round: labels, agreement (with the previous model, in [0, 1]) and stop (whether
+        the rule fired; the run ends at the first True, or at ``budget``).
+
+    Raises:
+        ValueError: for labels that are not 0/1 of both classes, bad sizes, or ``threshold`` outside [0, 1].
+    """
     from modAL.models import ActiveLearner
     from modAL.uncertainty import uncertainty_sampling
 
@@ -426,7 +595,24 @@ def stabilizing_predictions(X_pool, y_pool, X_stop, *, budget: int = 600, batch:
 # ----------------------------------------------------------------------------------------------- human in the loop
 class LabelingSession:
     """Human-in-the-loop active learning: the learner asks for a batch of sentences, someone labels them (with the
-    buttons of :meth:`widget`, or :meth:`answer_with` an oracle), the model retrains and the curve grows."""
+    buttons of :meth:`widget`, or :meth:`answer_with` an oracle), the model retrains and the curve grows.
+
+    Args:
+        texts: the pool's sentences, one per row of ``X_pool`` (shown by the widget).
+        X_pool: the pool's features, shape (n, d).
+        X_eval: the evaluation features, shape (m, d).
+        y_eval: the evaluation labels, shape (m,).
+        start_labels: ``{pool index: 0 or 1}``, the labels to start from, both classes present.
+        batch: sentences asked per round (the model retrains after each batch).
+        seed: seed of the model.
+
+    Attributes:
+        curve: ``[(labels, accuracy), ...]``, one pair per trained model.
+        queue: the pool indices of the current batch still to label, the next one first.
+
+    Raises:
+        ValueError: if the pool is empty or ``start_labels`` holds one class only.
+    """
 
     def __init__(self, texts, X_pool, X_eval, y_eval, *, start_labels: dict, batch: int = 5, seed: int = 0):
         from modAL.models import ActiveLearner
@@ -453,7 +639,15 @@ class LabelingSession:
         return next_batch(self.learner, self.X_pool, unlabeled, min(self.batch, len(unlabeled))).tolist()
 
     def answer(self, label: int) -> None:
-        """Label the sentence at the head of the queue; when the batch is done, retrain and query the next one."""
+        """Label the sentence at the head of the queue; when the batch is done, retrain and query the next one.
+
+        Args:
+            label: 0 (NEGATIVE) or 1 (POSITIVE).
+
+        Raises:
+            ValueError: for any other label.
+            RuntimeError: when nothing is left to label.
+        """
         if label not in (NEGATIVE, POSITIVE):
             raise ValueError("a label is 0 (NEGATIVE) or 1 (POSITIVE)")
         if not self.queue:
@@ -468,7 +662,15 @@ class LabelingSession:
             self.queue = self._query()
 
     def answer_with(self, oracle, n_batches: int) -> pd.DataFrame:
-        """Answer ``n_batches`` batches with ``oracle(pool_index) -> label``; returns the learning curve."""
+        """Answer ``n_batches`` batches with an oracle instead of by hand.
+
+        Args:
+            oracle: ``oracle(pool_index) -> label`` (0 or 1), e.g. ``lambda i: y_pool[i]``.
+            n_batches: how many batches to answer (fewer if the pool runs out).
+
+        Returns:
+            The learning curve so far, a DataFrame with columns labels and accuracy.
+        """
         for _ in range(n_batches * self.batch):
             if not self.queue:
                 break
@@ -476,7 +678,11 @@ class LabelingSession:
         return pd.DataFrame(self.curve, columns=["labels", "accuracy"])
 
     def widget(self):
-        """Buttons to label the queried sentences by hand, and the learning curve, redrawn after every batch."""
+        """Buttons to label the queried sentences by hand, and the learning curve, redrawn after every batch.
+
+        Returns:
+            An ``ipywidgets.VBox`` to display as a cell's last expression; each click calls :meth:`answer`.
+        """
         import io
 
         import ipywidgets as w

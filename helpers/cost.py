@@ -1,5 +1,6 @@
 """Part 1 of the lecture, the labeling cost problem: a cost model, what real annotation cost, and how label
-quality grows with the number of annotators per item. Taught in notebook 01.
+quality grows with the number of annotators per item. Taught in notebook 01; its cost model prices the human
+labels of notebook 06 and deep dive 06c.
 """
 
 from __future__ import annotations
@@ -21,7 +22,16 @@ HOURS_PER_WORK_YEAR = 2_000  # 50 weeks x 40 hours
 # ----------------------------------------------------------------------------------------------- the cost model
 @dataclass(frozen=True)
 class LabelingCost:
-    """Price and time of human labels. Defaults: the lecture's $0.30 and 5 minutes per label, one annotator."""
+    """Price and time of human labels. Defaults: the lecture's $0.30 and 5 minutes per label, one annotator.
+
+    Args:
+        price_per_label: dollars per label, >= 0.
+        minutes_per_label: an annotator's minutes per label, >= 0.
+        annotators_per_item: people who label each item (each label is paid), >= 1.
+
+    Raises:
+        ValueError: for a negative or non-finite price or time, or fewer than one annotator.
+    """
 
     price_per_label: float = HUMAN_PRICE
     minutes_per_label: float = HUMAN_MINUTES
@@ -41,26 +51,69 @@ class LabelingCost:
         return n_items * self.annotators_per_item
 
     def dollars(self, n_items: int) -> float:
+        """Dollars for labeling ``n_items`` items (every annotator paid).
+
+        Args:
+            n_items: how many items, >= 0.
+
+        Returns:
+            ``n_items * annotators_per_item * price_per_label``, a float.
+
+        Raises:
+            ValueError: for a negative ``n_items``.
+        """
         return self.labels(n_items) * self.price_per_label
 
     def hours(self, n_items: int) -> float:
         return self.labels(n_items) * self.minutes_per_label / 60
 
     def summary(self, n_items: int) -> dict:
+        """Everything labeling ``n_items`` items takes.
+
+        Args:
+            n_items: how many items, >= 0.
+
+        Returns:
+            A dict: items, labels (items x annotators), dollars, hours (annotator hours) and work_years (at
+            ``HOURS_PER_WORK_YEAR``, 2,000 hours).
+
+        Raises:
+            ValueError: for a negative ``n_items``.
+        """
         hours = self.hours(n_items)
         return {"items": n_items, "labels": self.labels(n_items), "dollars": self.dollars(n_items),
                 "hours": hours, "work_years": hours / HOURS_PER_WORK_YEAR}
 
 
 def remaining_cost(labeled: int, needed: int, cost: LabelingCost = LabelingCost()) -> dict:
-    """What it costs to label the items still missing: ``needed - labeled`` of them."""
+    """What it costs to label the items still missing: ``needed - labeled`` of them.
+
+    Args:
+        labeled: items labeled already.
+        needed: items needed in all.
+        cost: the price and time per label (the lecture's by default).
+
+    Returns:
+        ``cost.summary(needed - labeled)``: a dict with items, labels, dollars, hours and work_years.
+
+    Raises:
+        ValueError: unless 0 <= labeled <= needed.
+    """
     if not 0 <= labeled <= needed:
         raise ValueError(f"need 0 <= labeled <= needed, got labeled={labeled}, needed={needed}")
     return cost.summary(needed - labeled)
 
 
 def annotation_effort(df: pd.DataFrame, cost: LabelingCost = LabelingCost()) -> dict:
-    """How many ratings a data set really took (every rater of every item) and their price at ``cost``."""
+    """How many ratings a data set really took (every rater of every item) and their price at ``cost``.
+
+    Args:
+        df: the data table with an ``n_raters`` column (``data.load()``).
+        cost: the price and time per rating (its ``annotators_per_item`` is ignored: each rating is counted once).
+
+    Returns:
+        A dict: items, ratings, raters_per_item (mean), dollars, hours and work_years.
+    """
     n_ratings = int(df["n_raters"].sum())
     per_item = LabelingCost(cost.price_per_label, cost.minutes_per_label, 1)
     return {"items": len(df), "ratings": n_ratings, "raters_per_item": n_ratings / len(df),
@@ -78,7 +131,21 @@ def majority_vote_curve(df: pd.DataFrame, ks=range(1, 16), n_resamples: int = 20
     references: ``acc_full``, the full-panel consensus (sign of the mean of all raters: the data set's own label),
     and, for k <= ``heldout_max_k``, ``acc_heldout``, the sign of the mean of the *other* raters of the same item,
     which does not share the k votes (every item has at least 15 raters, so 8 or more remain).
-    Only items with a binary label are used. Returns one row per (k, resample).
+    Only items with a binary label are used.
+
+    Args:
+        df: the data table (``data.load()``), with ratings, n_raters and label columns.
+        ks: the panel sizes k, each in 1..the smallest panel.
+        n_resamples: random draws of raters per k.
+        seed: seed of the draws and the coin.
+        heldout_max_k: the largest k that also gets ``acc_heldout``.
+
+    Returns:
+        A DataFrame, one row per (k, resample): k, resample, acc_full and acc_heldout (in [0, 1]; NaN above
+        ``heldout_max_k``).
+
+    Raises:
+        ValueError: if no item has a binary label, ``ks`` is empty, or a k is outside 1..the smallest panel.
     """
     df = df[df["label"] != ABSTAIN]
     if df.empty:
@@ -107,7 +174,16 @@ def majority_vote_curve(df: pd.DataFrame, ks=range(1, 16), n_resamples: int = 20
 
 
 def summarize_curve(curve: pd.DataFrame, value: str = "acc_full", by: str = "k") -> pd.DataFrame:
-    """Mean and 5%/95% quantiles of ``value`` per ``by``."""
+    """Mean and 5%/95% quantiles of ``value`` per ``by``.
+
+    Args:
+        curve: a tidy table, e.g. :func:`majority_vote_curve`'s or :func:`accuracy_vs_labels`'s.
+        value: the column to summarise.
+        by: the column to group by.
+
+    Returns:
+        A DataFrame indexed by ``by``: mean, low (5% quantile) and high (95% quantile).
+    """
     g = curve.groupby(by)[value]
     return pd.DataFrame({"mean": g.mean(), "low": g.quantile(0.05), "high": g.quantile(0.95)})
 
@@ -116,6 +192,13 @@ def stop_paying_at(summary: pd.DataFrame, min_gain: float = 0.01) -> int:
     """The first odd panel size k after which two more annotators add less than ``min_gain`` accuracy.
 
     Odd sizes only: with an even panel a tie is a coin flip, so k+1 (even) adds nothing over k (odd).
+
+    Args:
+        summary: :func:`summarize_curve`'s output, indexed by k, with a mean column.
+        min_gain: the least accuracy gain, in [0, 1], that two more annotators must add to be worth paying.
+
+    Returns:
+        That k as an int; the largest k in ``summary`` if the gain never falls below ``min_gain``.
     """
     odd = [k for k in summary.index if k % 2 == 1 and k + 2 in summary.index]
     for k in odd:
@@ -128,6 +211,16 @@ def krippendorff_alpha(df: pd.DataFrame, level: str = "interval") -> float:
     """Krippendorff's alpha of the raw ratings (interval) or of their 3 polarity classes (nominal).
 
     Uses the ``krippendorff`` package; alpha handles items with different numbers of raters.
+
+    Args:
+        df: the data table (``data.load()``), with a ratings column.
+        level: "interval" (the ratings -4..4 as numbers) or "nominal" (negative, neutral, positive).
+
+    Returns:
+        Alpha as a float: 1 is perfect agreement, 0 what chance gives.
+
+    Raises:
+        ValueError: for an unknown ``level``.
     """
     import krippendorff
 
@@ -156,7 +249,16 @@ LLM_PRICE_PER_LABEL = 0.002  # the lecture's "roughly" for GPT-4 in Part 4
 
 
 def strategy_costs(n_labels, cost: LabelingCost = LabelingCost()) -> pd.DataFrame:
-    """Cost of ``n_labels`` labels by hand and, per strategy, within the lecture's claimed reduction range."""
+    """Cost of ``n_labels`` labels by hand and, per strategy, within the lecture's claimed reduction range.
+
+    Args:
+        n_labels: one number of labels or several (array-like).
+        cost: the price per human label (the lecture's by default).
+
+    Returns:
+        A DataFrame, one row per strategy and number: strategy ("All human", then each row of ``STRATEGIES``),
+        n_labels, low and high (dollars).
+    """
     n = np.asarray(n_labels, dtype=float)
     rows = [{"strategy": "All human", "n_labels": x, "low": cost.dollars(x), "high": cost.dollars(x)} for x in n]
     for name, r in STRATEGIES.iterrows():
@@ -180,7 +282,20 @@ def which_technique(n_items: int, can_write_heuristics: bool | None = None, llm_
                     high_precision: bool | None = None, have_noisy_labels: bool | None = None) -> Recommendation:
     """The lecture's decision guide (Part 6): data size first, then its yes/no questions.
 
-    ``None`` means "don't know" and leaves that question out.
+    Each question left at ``None`` means "don't know" and is left out.
+
+    Args:
+        n_items: how many items need labels, >= 0.
+        can_write_heuristics: whether labeling rules can be written down.
+        llm_budget: whether there is money for an LLM API.
+        high_precision: whether wrong labels are costly (keep humans on the uncertain items).
+        have_noisy_labels: whether labels exist already but are noisy.
+
+    Returns:
+        A ``Recommendation`` (first_choice, add, why); printing it shows the advice and the reasons.
+
+    Raises:
+        ValueError: for a negative ``n_items``.
     """
     if n_items < 0:
         raise ValueError("n_items must be >= 0")
@@ -223,7 +338,21 @@ def which_technique(n_items: int, can_write_heuristics: bool | None = None, llm_
 
 # ----------------------------------------------------------------------------------------------- what labels buy
 def accuracy_vs_labels(X_train, y_train, X_test, y_test, sizes, *, seeds=range(3), make_model=None) -> pd.DataFrame:
-    """Test accuracy of a model trained on ``n`` randomly chosen labeled items, per n and seed (passive learning)."""
+    """Test accuracy of a model trained on ``n`` randomly chosen labeled items, per n and seed (passive learning).
+
+    Args:
+        X_train, y_train: the features (n, d) and labels (n,) to draw from.
+        X_test, y_test: the test set.
+        sizes: the numbers of labels n, each in 2..len(y_train).
+        seeds: one random order of the train items per seed; each size takes its first n.
+        make_model: ``make_model(seed) -> unfitted model``; None means ``features.classifier``.
+
+    Returns:
+        A DataFrame, one row per seed and size: n_labels, seed and accuracy.
+
+    Raises:
+        ValueError: for a size outside 2..len(y_train).
+    """
     from helpers.features import classifier
 
     make_model = make_model or classifier

@@ -3,7 +3,8 @@
 The data ships inside the source distribution of ``vaderSentiment==3.3.2`` on PyPI
 (``additional_resources/hutto_ICWSM_2014.tar.gz``). :func:`load` obtains that file with pip, checks its sha256,
 parses one domain into a tidy table, adds labels and splits, and caches the table under ``data/``; a second call
-reads the cache. Data card: ``data/README.md``. Taught in notebook 01; used by every notebook.
+reads the cache. Data card: ``data/README.md``. Taught in notebook 01; used by notebook 04 and deep dives 04a-04c
+and 05b directly, and by every other notebook but 06a through :func:`helpers.features.binary_movies`.
 """
 
 from __future__ import annotations
@@ -27,7 +28,14 @@ CACHE_VERSION = 2  # bump when the derived table changes, so stale caches are re
 
 # ----------------------------------------------------------------------------------------------- labels + splits
 def polarity3(x) -> np.ndarray:
-    """3-class id (0 NEGATIVE, 1 NEUTRAL, 2 POSITIVE) of a rating or mean rating: |x| < 1 is NEUTRAL."""
+    """3-class id (0 NEGATIVE, 1 NEUTRAL, 2 POSITIVE) of a rating or mean rating: |x| < 1 is NEUTRAL.
+
+    Args:
+        x: one rating or an array of ratings (or mean ratings) on the raters' scale, -4 to 4.
+
+    Returns:
+        An int array of x's shape: 0 where x <= -1, 2 where x >= 1, else 1.
+    """
     x = np.asarray(x, dtype=float)
     return np.where(x <= -NEUTRAL_BAND, 0, np.where(x >= NEUTRAL_BAND, 2, 1))
 
@@ -79,10 +87,21 @@ def cache_path(domain: str = "movies", data_dir: Path | None = None) -> Path:
 
 
 def load(domain: str = "movies", data_dir: Path | None = None, refresh: bool = False) -> pd.DataFrame:
-    """The tidy table of one domain (``movies`` by default), from the cache under ``data/`` when present.
+    """The tidy table of one domain, from the cache under ``data/`` when present (built and cached otherwise).
 
-    One row per sentence: id, text, mean, std, ratings, n_raters, label3, label3_id, label, agreement,
-    single_rating, single_label3, single_label, single_label_rating, split. See ``data/README.md`` for the rules.
+    Args:
+        domain: which sentences: "movies" (the series' own), "amazon", "nyt" or "tweets".
+        data_dir: folder of the cache and the downloaded archive; None means ``data/`` (``LABELING_DATA_DIR``).
+        refresh: True rebuilds the table from the archive even if a cache exists.
+
+    Returns:
+        A DataFrame, one row per sentence, with columns id, text, mean, std, ratings (the raw ratings, -4..4),
+        n_raters, label3, label3_id, label (binary consensus, ``ABSTAIN`` if the mean is 0), agreement (a share in
+        [0, 1]), single_rating, single_label3, single_label, single_label_rating, split ("train"/"dev"/"test").
+        See :func:`add_labels` and ``data/README.md`` for the rules.
+
+    Raises:
+        ValueError: for an unknown ``domain``.
     """
     _, expected, max_gt_mismatch = domain_spec(domain)
     path = cache_path(domain, data_dir)
@@ -96,7 +115,14 @@ def load(domain: str = "movies", data_dir: Path | None = None, refresh: bool = F
 
 
 def binary(df: pd.DataFrame) -> pd.DataFrame:
-    """The rows usable for the binary lessons: those whose raters, on average, took a side (mean != 0)."""
+    """The rows usable for the binary lessons: those whose raters, on average, took a side (mean != 0).
+
+    Args:
+        df: a table from :func:`load`.
+
+    Returns:
+        The rows of ``df`` whose ``label`` is not ``ABSTAIN``, same columns, with a fresh 0..n-1 index.
+    """
     return df[df["label"] != ABSTAIN].reset_index(drop=True)
 
 

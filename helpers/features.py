@@ -1,6 +1,6 @@
 """Features and the series' one downstream model: all-mpnet-base-v2 sentence embeddings (computed offline and cached
-by :mod:`helpers.internal.embeddings`), TF-IDF, and logistic regression, also on soft labels. Used from notebook 01
-on.
+by :mod:`helpers.internal.embeddings`), TF-IDF, and logistic regression, also on soft labels. Taught in notebook 01
+(the embeddings and the ceiling model); used by notebooks 02, 03, 05 and 06 and their deep dives.
 """
 
 from __future__ import annotations
@@ -9,12 +9,24 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+# EMBEDDING_DIM: the width of an all-mpnet-base-v2 embedding, 768 float32 numbers (deep dive 06c sizes matrices by it)
 from helpers.internal.embeddings import EMBEDDING_DIM, binary_domain, embed  # noqa: F401 (the notebooks' names)
 from helpers.validate import shares
 
 
 def binary_movies(encoder: str = "mpnet"):
-    """The movie sentences of the binary lessons (mean rating != 0) and their embeddings, row-aligned."""
+    """The movie sentences of the binary lessons (mean rating != 0) and their embeddings, row-aligned.
+
+    Args:
+        encoder: "mpnet" (all-mpnet-base-v2, the series' own, 768 numbers) or "minilm" (all-MiniLM-L6-v2, 384).
+
+    Returns:
+        ``(table, X)``: the rows of ``data.binary(data.load("movies"))`` as a DataFrame (its columns, index 0..n-1),
+        and their unit-length embeddings as a float32 array of shape (n, embedding width).
+
+    Raises:
+        ValueError: for an unknown ``encoder``.
+    """
     return binary_domain("movies", encoder)
 
 
@@ -45,13 +57,35 @@ C_MANY_LABELS, C_FEW_LABELS = 1.0, 10.0
 
 
 def classifier(seed: int = 0, C: float = C_MANY_LABELS) -> LogisticRegression:
-    """The series' downstream model: logistic regression, L2, ``C`` (see the note above), lbfgs."""
+    """The series' downstream model: logistic regression, L2, ``C`` (see the note above), lbfgs.
+
+    Args:
+        seed: the model's ``random_state``.
+        C: inverse strength of the L2 penalty (larger: weaker); ``C_MANY_LABELS`` (1.0) by default,
+            ``C_FEW_LABELS`` (10.0) for the tens to hundreds of labels of active learning.
+
+    Returns:
+        An unfitted scikit-learn ``LogisticRegression`` (``max_iter=2000``).
+    """
     return LogisticRegression(C=C, max_iter=2000, random_state=seed)
 
 
 def soft_label_fit(X, proba_pos, seed: int = 0) -> LogisticRegression:
     """The series' classifier trained on probabilistic labels: every item appears twice, once per class, weighted
-    by that class's probability (the expected log-loss under the soft label). Notebooks 03 and 05."""
+    by that class's probability (the expected log-loss under the soft label). Notebooks 03 and 05.
+
+    Args:
+        X: the features, shape (n, d), n >= 1.
+        proba_pos: P(positive) per item, shares in [0, 1], shape (n,).
+        seed: the model's ``random_state``.
+
+    Returns:
+        The fitted scikit-learn ``LogisticRegression`` (:func:`classifier`, C = 1).
+
+    Raises:
+        TypeError: if ``proba_pos`` is not numbers.
+        ValueError: for probabilities outside [0, 1] or NaN, or not one per item.
+    """
     proba_pos = shares(proba_pos, "proba_pos (P(positive) per item)")
     if proba_pos.ndim != 1 or len(proba_pos) != len(X) or len(X) == 0:
         raise ValueError(f"need one probability per item and at least one item; got {len(X)} items, "

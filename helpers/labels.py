@@ -20,28 +20,53 @@ TIE_RULES = ("abstain", "coin")
 
 
 def confidence(p_positive) -> np.ndarray:
-    """How sure a binary probability is of its side: max(P, 1 - P), from 0.5 (a coin) to 1."""
+    """How sure a binary probability is of its side: max(P, 1 - P), from 0.5 (a coin) to 1.
+
+    Args:
+        p_positive: P(positive), one number or an array, in [0, 1].
+
+    Returns:
+        A float array of ``p_positive``'s shape, in [0.5, 1].
+    """
     p = np.asarray(p_positive, dtype=float)
     return np.maximum(p, 1 - p)
 
 
 def vote(ratings) -> np.ndarray:
     """The binary vote of each rating (-4..4): POSITIVE above 0, NEGATIVE below, ABSTAIN for 0 or a missing (NaN)
-    rating."""
+    rating.
+
+    Args:
+        ratings: ratings of any shape (e.g. :func:`draw_raters`'s items x k), NaN for a missing one.
+
+    Returns:
+        An int array of ``ratings``' shape: 1, 0 or -1.
+    """
     r = np.asarray(ratings, dtype=float)
     return np.where(r > 0, POSITIVE, np.where(r < 0, NEGATIVE, ABSTAIN)).astype(int)
 
 
 def draw_raters(panels, k: int | None = 1, seed=0, *, sided: bool = False, skip=None) -> np.ndarray:
-    """The one rater-drawing routine of the series: the ratings of ``k`` raters per item, as an (items x k) float
-    array, NaN where an item has fewer such raters.
+    """The one rater-drawing routine of the series: the ratings of ``k`` raters per item.
 
     The rule: one NumPy generator seeded with ``seed`` draws a uniformly random order of each item's raters, items
-    in table order; the first ``k`` raters in that order are taken (``sided=True``: the first ``k`` who took a
-    side, a rating other than 0; otherwise a 0 is kept and votes ``ABSTAIN``). ``k=None`` takes every rater, in
-    that order. ``skip`` (one rating per item, or None) passes over the first rater in the order who gave that
-    rating: the rater already used, when a second opinion is wanted. The same seed gives the same order, so two
+    in table order; the first ``k`` raters in that order are taken. The same seed gives the same order, so two
     calls that differ only in ``k`` or ``sided`` read the same random raters.
+
+    Args:
+        panels: each item's ratings (-4..4), e.g. the data table's ratings column.
+        k: raters per item, 1 to the largest panel; None takes every rater, in the drawn order.
+        seed: the generator's seed (an int or a tuple of ints).
+        sided: take the first ``k`` who took a side (a rating other than 0); False keeps a 0, which votes ``ABSTAIN``.
+        skip: one rating per item, or None: passes over the first rater in the order who gave that rating (the rater
+            already used, when a second opinion is wanted).
+
+    Returns:
+        A float array of shape (items, k) (k = the largest panel for None), NaN where an item has fewer such raters.
+
+    Raises:
+        ValueError: for no items, a ``k`` that is not a whole number from 1 to the largest panel, or a ``skip`` of
+            another length.
     """
     panels = list(panels)
     if not panels:
@@ -73,9 +98,20 @@ def draw_raters(panels, k: int | None = 1, seed=0, *, sided: bool = False, skip=
 
 
 def majority_vote(votes, ties: str = "abstain", seed=0) -> np.ndarray:
-    """The majority of each row of ``votes`` (items x voters; ABSTAIN votes do not count). A tie, and a row with
-    no votes, gives ``ABSTAIN`` (``ties="abstain"``, Snorkel's MajorityLabelVoter) or a fair coin seeded with
-    ``seed`` (``ties="coin"``, a panel that must decide)."""
+    """The majority of each row of ``votes``; ABSTAIN votes do not count.
+
+    Args:
+        votes: a label matrix, items x voters (or LFs), values -1 (abstain), 0 or 1.
+        ties: what a tie, and a row with no votes, gives: "abstain" (``ABSTAIN``, Snorkel's MajorityLabelVoter) or
+            "coin" (a fair coin seeded with ``seed``: a panel that must decide).
+        seed: seed of the coin.
+
+    Returns:
+        An int array of shape (items,): 1, 0, or -1 (a tie with ``ties="abstain"``).
+
+    Raises:
+        ValueError: for an unknown ``ties`` or a ``votes`` that is not a 2-D matrix of -1, 0 and 1.
+    """
     choice(ties, TIE_RULES, "tie rule")
     votes = check_votes(votes)
     pos, neg = (votes == POSITIVE).sum(axis=1), (votes == NEGATIVE).sum(axis=1)

@@ -1,5 +1,6 @@
 """Part 6 — the hybrid pipeline: weak supervision, the LLM, active learning with humans and cleanlab over one pool of
-sentences, every label with its source and its cost on one ledger. Taught in notebook 06.
+sentences, every label with its source and its cost on one ledger. Taught in notebook 06; deep dive 06c sizes its
+stages for larger data.
 
 The stages share a ``Pool``: ``labels`` (``ABSTAIN`` = none yet), ``confidence`` and ``source`` per item. Human
 labels come from one real rater per sentence (``single_label``), so humans are noisy here too; the test split is
@@ -26,8 +27,17 @@ LEDGER_COLUMNS = ["stage", "source", "labels", "removed", "dollars", "human hour
 @dataclass
 class CostLedger:
     """One cost ledger for every source, one row per stage: labels it added, labels it removed, dollars, human
-    hours and measured machine seconds. Human labels are priced by notebook 01's cost model (the lecture's $0.30
-    and 5 minutes per label by default)."""
+    hours and measured machine seconds. Human labels are priced by notebook 01's cost model.
+
+    Args:
+        labeling_cost: the price and time of a human label (``cost.LabelingCost()``: the lecture's $0.30 and
+            5 minutes by default).
+        rows: the ledger's rows so far (empty for a new ledger; the stages add them).
+
+    Attributes:
+        dollars: the total dollars so far (a property).
+        human_labels: the human labels paid for so far (a property).
+    """
     labeling_cost: LabelingCost = LabelingCost()
     rows: list = field(default_factory=list)
 
@@ -48,20 +58,39 @@ class CostLedger:
         self.rows = [r for r in self.rows if r["stage"] != stage] + [row]
 
     def table(self) -> pd.DataFrame:
+        """The ledger as a table.
+
+        Returns:
+            A DataFrame, one row per stage: stage, source, labels, removed, dollars, human hours and machine seconds.
+        """
         return pd.DataFrame(self.rows, columns=LEDGER_COLUMNS)
 
     @property
     def dollars(self) -> float:
+        """The total dollars on the ledger, every source."""
         return float(sum(r["dollars"] for r in self.rows))
 
     @property
     def human_labels(self) -> int:
+        """How many human labels the ledger paid for."""
         return int(sum(r["labels"] for r in self.rows if r["source"] == "human"))
 
 
 @dataclass
 class Pool:
-    """The unlabeled train sentences and what the stages have said about them so far."""
+    """The unlabeled train sentences and what the stages have said about them so far.
+
+    Args:
+        df: the pool's rows of the data table (text, single_label, ...), index 0..n-1.
+        X: their features, shape (n, d), row-aligned with ``df``.
+        labels: the label per item; None starts with ``ABSTAIN`` (-1) everywhere.
+        confidence: the label's confidence per item; None starts with 0.
+        source: who gave each label ("weak", "llm", "human"; "" for none); None starts with "".
+        stages: the stages that ran on this pool (each may run once); leave it out.
+
+    Raises:
+        ValueError: if the pool is empty or ``X`` has another number of rows than ``df``.
+    """
     df: pd.DataFrame
     X: np.ndarray
     labels: np.ndarray = None
@@ -90,6 +119,11 @@ class Pool:
         self.labels[idx], self.confidence[idx], self.source[idx] = labels, confidence, source
 
     def counts(self) -> pd.Series:
+        """How many labels each source gave.
+
+        Returns:
+            An int Series indexed by source ("weak", "llm", "human"), items without a label left out.
+        """
         return pd.Series(self.source[self.labels != ABSTAIN]).value_counts()
 
     def once(self, stage: str) -> None:
@@ -105,8 +139,23 @@ def weak_stage(pool: Pool, dev: pd.DataFrame, X_dev: np.ndarray, ledger: CostLed
                seed: int = 0) -> np.ndarray:
     """Stage 1: the notebook-03 LFs (the dev-model LF trained on the ``dev`` rows, whose labels are paid for on the
     ledger) -> Snorkel's LabelModel on the pool -> weak labels where its confidence is at least ``min_confidence``.
-    Returns the label model's P(positive) for every pool item (0.5 where no LF voted). A paid dev label is one
-    rater's (``single_label``), as every human label on the ledger is: one judgement, one price."""
+    A paid dev label is one rater's (``single_label``), as every human label on the ledger is.
+
+    Args:
+        pool: the pool; its unlabeled items get the weak labels (nothing is written over another label).
+        dev: the paid dev rows of the data table (with single_label).
+        X_dev: their features, shape (len(dev), d).
+        ledger: the ledger the dev labels and the stage's machine time go on.
+        min_confidence: the least label-model confidence, max(P, 1 - P), for a weak label, in [0.5, 1].
+        seed: seed of the label model.
+
+    Returns:
+        The label model's P(positive) for every pool item, a float array (0.5 where no LF voted).
+
+    Raises:
+        ValueError: if ``dev`` and ``X_dev`` differ in length, ``min_confidence`` is outside [0.5, 1], or the stage
+            already ran on this pool.
+    """
     if len(dev) != len(X_dev):
         raise ValueError(f"{len(dev)} dev sentences but {len(X_dev)} dev feature rows")
     min_confidence = share(min_confidence, "min_confidence", 0.5, 1.0)
@@ -130,7 +179,18 @@ def weak_stage(pool: Pool, dev: pd.DataFrame, X_dev: np.ndarray, ledger: CostLed
 
 
 def least_sure(proba: np.ndarray, n: int) -> np.ndarray:
-    """The ``n`` rows whose P(positive) is closest to 0.5 (ties in row order)."""
+    """The ``n`` rows whose P(positive) is closest to 0.5 (ties in row order).
+
+    Args:
+        proba: P(positive) per item, shares in [0, 1] (:func:`weak_stage`'s output).
+        n: how many rows to pick, at most ``len(proba)``.
+
+    Returns:
+        An int array of ``n`` row positions, the least sure first.
+
+    Raises:
+        ValueError: for probabilities outside [0, 1] or NaN, or ``n`` above ``len(proba)``.
+    """
     proba = shares(proba, "proba (P(positive) per item)")
     n = whole(n, "n (rows to pick)", 0)
     if n > len(proba):
@@ -141,8 +201,24 @@ def least_sure(proba: np.ndarray, n: int) -> np.ndarray:
 def llm_stage(pool: Pool, rows: np.ndarray, p_llm: np.ndarray, ledger: CostLedger, *, min_confidence: float,
               seconds: float, dollars: float = 0.0) -> np.ndarray:
     """Stage 2: the LLM's P(positive) for ``rows`` (the items the label model is least sure about). Its label is
-    kept where its confidence is at least ``min_confidence`` and above the weak label's. ``seconds`` and
-    ``dollars``: what the LLM run took (its own ledger measured them). Returns the rows kept."""
+    kept where its confidence is at least ``min_confidence`` and above the weak label's (never over a human label).
+
+    Args:
+        pool: the pool.
+        rows: the pool rows sent to the LLM (:func:`least_sure`).
+        p_llm: the LLM's P(positive) for those rows, shares in [0, 1], shape of ``rows``.
+        ledger: the ledger the kept labels go on.
+        min_confidence: the least LLM confidence, max(P, 1 - P), for its label to be kept, in [0.5, 1].
+        seconds: the machine seconds the LLM run took (its own ledger measured them).
+        dollars: what the LLM run cost.
+
+    Returns:
+        The pool rows that now hold the LLM's label, an int array.
+
+    Raises:
+        ValueError: for ``p_llm`` of another shape than ``rows`` or outside [0, 1], ``min_confidence`` outside
+            [0.5, 1], or the stage already run on this pool.
+    """
     rows, p_llm = np.asarray(rows, dtype=int), np.asarray(p_llm, dtype=float)
     if p_llm.shape != rows.shape:
         raise ValueError(f"{len(rows)} items sent to the LLM but {p_llm.shape} scores back")
@@ -169,8 +245,22 @@ def active_stage(pool: Pool, ledger: CostLedger, *, budget: int, batch: int = AL
     """Stage 3: active learning with humans on what is still hard. A classifier trained on the labels so far
     (weighted by their confidence) picks, batch by batch, with modAL's ``uncertainty_sampling``, the items it is
     least sure about among those without a human label; one real rater answers (``single_label``).
-    ``query="random"`` is the control: the same loop and budget, the items drawn at random (modAL's role taken by
-    a seeded draw). Returns the rows humans labeled."""
+
+    Args:
+        pool: the pool; the answers become its human labels (confidence 1).
+        ledger: the ledger the human labels are paid on.
+        budget: human labels to ask for; 0 asks nothing and changes nothing.
+        batch: items asked per round (``AL_BATCH``, 25, by default).
+        query: "uncertainty", or "random", the control: the same loop and budget, the items drawn at random.
+        seed: seed of the classifier and of the random draw.
+
+    Returns:
+        The pool rows humans labeled, an int array in the order asked.
+
+    Raises:
+        ValueError: for a bad ``budget``, ``batch`` or ``query``, labels of one class only (with "uncertainty"), or
+            the stage already run on this pool.
+    """
     from modAL.uncertainty import uncertainty_sampling
 
     from helpers.active import next_batch, random_sampling
@@ -209,12 +299,27 @@ def active_stage(pool: Pool, ledger: CostLedger, *, budget: int, batch: int = AL
 
 def clean_stage(pool: Pool, ledger: CostLedger, *, seed: int = 0) -> np.ndarray:
     """Stage 4: cleanlab over the combined labels (out-of-fold probabilities from the embedding model); flagged
-    weak and LLM labels are dropped, human labels are kept. Returns the dropped rows."""
+    weak and LLM labels are dropped, human labels are kept.
+
+    Args:
+        pool: the pool; the dropped items go back to ``ABSTAIN``.
+        ledger: the ledger the stage's machine time and removals go on.
+        seed: seed of the folds and the model.
+
+    Returns:
+        The dropped pool rows, an int array.
+
+    Raises:
+        ValueError: if the pool's labels hold fewer than two classes, or the stage already ran on this pool.
+    """
     from helpers.noise import find_label_issues, out_of_fold
 
     pool.once("4 cleanlab")
     start = time.perf_counter()
     have = np.flatnonzero(pool.labels != ABSTAIN)
+    if len(set(pool.labels[have].tolist())) < 2:
+        raise ValueError("stage 4 cleans labels of both classes, and the pool has none or one class only: run the "
+                         "labeling stages first")
     proba = out_of_fold(classifier(seed), pool.X[have], pool.labels[have], seed=seed)
     flags = find_label_issues(pool.labels[have], proba) & (pool.source[have] != "human")
     dropped = have[flags]
@@ -231,13 +336,38 @@ def final_model(pool: Pool, *, seed: int = 0):
 
 
 def train_final(pool: Pool, X_test: np.ndarray, y_test: np.ndarray, *, seed: int = 0) -> float:
-    """Stage 5's test accuracy against the consensus."""
+    """Stage 5's test accuracy against the consensus: the final classifier on every label left, weighted by
+    confidence.
+
+    Args:
+        pool: the pool, with at least some labels of both classes.
+        X_test: the test features, shape (m, d).
+        y_test: the consensus test labels, shape (m,).
+        seed: seed of the model.
+
+    Returns:
+        The test accuracy, a float in [0, 1].
+    """
     return float(final_model(pool, seed=seed).score(X_test, y_test))
 
 
 @dataclass
 class Settings:
-    """The knobs of one hybrid run; defaults are the ones the benchmark and notebook 06 use."""
+    """The knobs of one hybrid run; defaults are the ones the benchmark and notebook 06 use.
+
+    Args:
+        n_dev: human-labeled dev sentences to build and check the LFs with, >= 1.
+        weak_confidence: stage 1's least label-model confidence, in [0.5, 1].
+        llm_items: the label model's least sure items sent to the LLM, >= 0 (0 skips stage 2).
+        llm_confidence: stage 2's least LLM confidence, in [0.5, 1].
+        human_budget: active-learning labels, >= 0 (0 skips stage 3).
+        human_query: "uncertainty", or "random": the control for the active-learning stage.
+        seed: the seed of every stage, >= 0.
+
+    Raises:
+        ValueError: for a size that is not a whole number, a confidence outside [0.5, 1] (0.8, not 80), or an
+            unknown ``human_query``; checked when the settings are made, before a run spends anything.
+    """
     n_dev: int = 200  # human-labeled dev sentences to build and check the LFs with
     weak_confidence: float = 0.8
     llm_items: int = 100  # the label model's least sure items sent to the LLM
@@ -258,7 +388,19 @@ class Settings:
 
 
 def split_rows(movies: pd.DataFrame, n_dev: int, seed: int = 0):
-    """Row indices of the pool (train split), the test split, and a paid-for sample of ``n_dev`` dev sentences."""
+    """Row indices of the pool (train split), the test split, and a paid-for sample of ``n_dev`` dev sentences.
+
+    Args:
+        movies: the data table (``data.load()``), with a split column.
+        n_dev: dev sentences to sample, at most the dev split's size.
+        seed: seed of the sample.
+
+    Returns:
+        ``(train, test, dev)``: three int arrays of row positions in ``movies`` (dev sorted).
+
+    Raises:
+        ValueError: if ``n_dev`` is not a whole number or exceeds the dev split.
+    """
     split = movies["split"].to_numpy()
     whole(n_dev, "n_dev (dev labels)", 0)
     if n_dev > (split == "dev").sum():
@@ -269,10 +411,21 @@ def split_rows(movies: pd.DataFrame, n_dev: int, seed: int = 0):
 
 def run_hybrid(movies: pd.DataFrame, X: np.ndarray, llm_label, settings: Settings | None = None) -> dict:
     """The lecture's five steps end to end on a fresh pool and ledger: the one pipeline that notebook 06 shows and
-    runs and ``benchmarks/hybrid_pipeline.py`` measures. ``llm_label(texts) -> (P(positive), seconds, dollars)``
-    labels with the LLM (:func:`llm_labeler`). Returns the final test accuracy, the test accuracy after each
-    stage, the ledger, the pool, and for choosing between runs without the test split: ``dev_right`` (whether the
-    final model is right on each dev sentence, in row order) and ``dev_paid`` (which of them were paid for)."""
+    runs and ``benchmarks/hybrid_pipeline.py`` measures.
+
+    Args:
+        movies: the data table (``data.load()``).
+        X: the features of every row of ``movies``, shape (len(movies), d).
+        llm_label: ``llm_label(texts) -> (P(positive), seconds, dollars)``, the LLM stage's labeler
+            (:func:`llm_labeler`).
+        settings: the run's knobs; None means ``Settings()``.
+
+    Returns:
+        A dict: accuracy (the final test accuracy), after (test accuracy after each stage, by stage name), ledger
+        (the ``CostLedger``), pool (the ``Pool``), and for choosing between runs without the test split: dev_right
+        (a bool per dev sentence, in row order: is the final model right) and dev_paid (a bool per dev sentence: was
+        its label paid for).
+    """
     s = settings or Settings()
     train, test, dev = split_rows(movies, s.n_dev, s.seed)
     y_test = movies["label"].to_numpy()[test]
@@ -303,8 +456,19 @@ def run_hybrid(movies: pd.DataFrame, X: np.ndarray, llm_label, settings: Setting
 
 def llm_labeler(conn, movies: pd.DataFrame, cache: bool = False, price_as: str | None = None):
     """``llm_label`` for :func:`run_hybrid`: notebook 04's logprob labeler with the shots and decision threshold that
-    ``benchmarks/llm_labeling.py`` chose on the dev split. Dollars are priced at ``price_as`` (default: the
-    ``llm.Labeler`` default: $0 for the bundled model, a price required for an endpoint elsewhere)."""
+    ``benchmarks/llm_labeling.py`` chose on the dev split.
+
+    Args:
+        conn: the LLM connection (``llm.connect()``).
+        movies: the data table (``data.load()``), where the prompt's shots come from.
+        cache: keep the replies in the response cache (``llm.ResponseCache()``), so a rerun sends nothing.
+        price_as: the ``pricing.PRICES`` row the dollars are priced at; None: the ``llm.Labeler`` default ($0 for
+            the bundled model, a price required for an endpoint elsewhere).
+
+    Returns:
+        A function ``label(texts) -> (p, seconds, dollars)``: P(positive) per text (a float array), and the run's
+        seconds and dollars from its ledger.
+    """
     from helpers import llm
 
     prompt, bias = llm.chosen_prompt(movies)

@@ -1,7 +1,10 @@
-"""One plotting style for the whole series: readable on a projector, colour-blind-safe, same colour per strategy."""
+"""One plotting style for the whole series: readable on a projector, colour-blind-safe, same colour per strategy.
+
+Introduced in notebook 01 (``use_style``, ``COLORS``, ``band``); used by every notebook except 05b and 06a.
+"""
 
 import matplotlib as mpl
-import matplotlib.pyplot as plt
+import matplotlib.pyplot as plt  # re-exported, so a notebook's one import line brings ``plt`` too
 
 # Okabe-Ito colours, one per labeling strategy, used by every notebook.
 COLORS = {
@@ -16,7 +19,11 @@ COLORS = {
 
 
 def use_style() -> None:
-    """Apply the series' matplotlib style (call once per notebook, after the imports)."""
+    """Apply the series' matplotlib style (call once per notebook, after the imports).
+
+    Returns:
+        None; it updates ``matplotlib.rcParams`` for the rest of the session.
+    """
     mpl.rcParams.update({
         "figure.figsize": (7.5, 4.2),
         "figure.dpi": 100,
@@ -33,7 +40,21 @@ def use_style() -> None:
 
 
 def band(ax, x, mean, low, high, label=None, color=None, **kwargs):
-    """A line with a shaded band (e.g. mean and 5-95% over resamples or seeds)."""
+    """A line with a shaded band (e.g. mean and 5-95% over resamples or seeds).
+
+    Args:
+        ax: the matplotlib ``Axes`` to draw on.
+        x: the x positions, a 1-d sequence.
+        mean: the line's y values, one per x.
+        low: the band's lower edge, one per x.
+        high: the band's upper edge, one per x.
+        label: the line's legend entry; None for none.
+        color: the line's and band's colour (e.g. ``COLORS["active"]``); None takes the next colour of the cycle.
+        **kwargs: passed on to ``ax.plot`` (``linestyle``, ``marker``, ...).
+
+    Returns:
+        The line, a matplotlib ``Line2D``; the band is drawn in its colour at 20% opacity.
+    """
     (line,) = ax.plot(x, mean, label=label, color=color, **kwargs)
     ax.fill_between(x, low, high, color=line.get_color(), alpha=0.2, linewidth=0)
     return line

@@ -20,7 +20,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from helpers.validate import choice, finite, text_list, whole
+from helpers.validate import choice, finite, share, text_list, whole
 
 BATCH = 64  # sentences per batch Ray hands a worker: small enough to spread 1,000 sentences over workers evenly
 
@@ -42,12 +42,23 @@ def _quiet_data_context():
 
 
 def start(address: str | None = None, cpus: int | None = None) -> dict:
-    """Start a local Ray instance with ``cpus`` CPUs (default: all usable), or join the cluster at ``address``
-    (default: ``RAY_ADDRESS`` if set; ``"auto"`` joins a cluster started on this machine with ``ray start``).
-    Returns what Ray reports (its CPUs and nodes) and the seconds starting it took. Calling it again while Ray
-    runs returns the running instance. Every node of a cluster needs this repository set up (``make setup data``:
-    the package, its pins and the checked models); the driver's ``OPENAI_*`` settings are passed to the workers
-    (``runtime_env``), so they label against the same endpoint."""
+    """Start a local Ray instance, or join the cluster at ``address``. Calling it again while Ray runs returns the
+    running instance. Every node of a cluster needs this repository set up (``make setup data``: the package, its
+    pins and the checked models); the driver's ``OPENAI_*`` settings are passed to the workers (``runtime_env``), so
+    they label against the same endpoint.
+
+    Args:
+        address: a Ray cluster's address; None means ``RAY_ADDRESS`` if set, else a local instance; ``"auto"`` joins
+            a cluster started on this machine with ``ray start``.
+        cpus: CPUs of a local instance, >= 1; None means all usable ones.
+
+    Returns:
+        A dict: cpus and nodes (what Ray reports) and seconds (how long starting took).
+
+    Raises:
+        ValueError: for ``cpus`` with an ``address``, or a bad ``cpus``.
+        ConnectionError: when nothing answers at ``address``.
+    """
     import ray
 
     address = address or os.environ.get("RAY_ADDRESS") or None
@@ -63,6 +74,18 @@ def start(address: str | None = None, cpus: int | None = None) -> dict:
         if endpoint:
             options["runtime_env"] = {"env_vars": endpoint}
         if address:
+            import socket
+
+            host, _, port = address.removeprefix("ray://").rpartition(":")
+            if port.isdigit():  # Ray itself would retry an address where nothing listens for ever
+                try:
+                    socket.create_connection((host.strip("[]"), int(port)), timeout=10).close()
+                except socket.gaierror:  # a name this machine cannot resolve (yet): left to Ray
+                    pass
+                except OSError as e:
+                    raise ConnectionError(f"Nothing answers at the Ray address {address} ({e}); start the cluster "
+                                          "there (`ray start --head` on its head node), or call "
+                                          "helpers.scale.start() without an address for a local instance.") from None
             ray.init(address=address, **options)
         else:
             from helpers.internal.procs import usable_cpus
@@ -180,8 +203,24 @@ def _run(texts, worker, kwargs: dict, workers: int, cpus: int, batch: int, colum
 
 
 def embed(texts, workers: int = 2, threads_per_worker: int = 1, batch: int = BATCH, timings: bool = False):
-    """all-mpnet-base-v2 embeddings of ``texts`` (n x 768, the same as ``internal.embeddings.mpnet_encode`` within float
-    rounding) computed by ``workers`` Ray actors of ``threads_per_worker`` ONNX Runtime threads each."""
+    """all-mpnet-base-v2 embeddings of ``texts`` computed by Ray actors (the same as
+    ``internal.embeddings.mpnet_encode`` within float rounding).
+
+    Args:
+        texts: the sentences, a list (not one string).
+        workers: Ray actors, each with its own ONNX Runtime session.
+        threads_per_worker: ONNX Runtime threads (and Ray CPUs) per actor.
+        batch: sentences per batch Ray hands an actor.
+        timings: also return when the workers began and ended.
+
+    Returns:
+        A float32 array of shape (len(texts), 768), in the input's order; with ``timings``, ``(array, dict)`` where
+        the dict holds first_batch_began and last_batch_ended (wall-clock seconds).
+
+    Raises:
+        RuntimeError: if Ray is not running (call :func:`start` first).
+        ValueError: for sizes that are not whole numbers >= 1, or more CPUs than the Ray instance has.
+    """
     texts = text_list(texts)
     _check_sizes(workers, batch, threads_per_worker)
     return _run(texts, MpnetWorker, {"threads": threads_per_worker}, workers, threads_per_worker, batch, "embedding",
@@ -190,14 +229,33 @@ def embed(texts, workers: int = 2, threads_per_worker: int = 1, batch: int = BAT
 
 def llm_label(texts, prompt, bias: float, workers: int = 2, model: str = "smollm2", batch: int = BATCH,
               timings: bool = False):
-    """P(positive) of every text from the LLM (notebook 04's logprob labeler with ``prompt`` and ``bias``,
-    e.g. ``llm.chosen_prompt(movies)``), on ``workers`` Ray actors, each with its own llama.cpp server."""
+    """P(positive) of every text from the LLM (notebook 04's logprob labeler with ``prompt`` and ``bias``), on Ray
+    actors, each with its own llama.cpp server of one thread.
+
+    Args:
+        texts: the sentences, a list (not one string).
+        prompt: a function from a sentence to its completion prompt, e.g. the first of ``llm.chosen_prompt(movies)``.
+        bias: the decision threshold on the log-odds, e.g. the second of ``llm.chosen_prompt(movies)``.
+        workers: Ray actors (one CPU each).
+        model: the bundled model, "smollm2" or "gemma3".
+        batch: sentences per batch Ray hands an actor.
+        timings: also return when the workers began and ended.
+
+    Returns:
+        A float array of P(positive), shape (len(texts),), in the input's order; with ``timings``, ``(array, dict)``
+        as for :func:`embed`.
+
+    Raises:
+        TypeError: if ``prompt`` is not callable or ``texts`` is one string.
+        RuntimeError: if Ray is not running (call :func:`start` first).
+        ValueError: for an unknown model, a bad bias or size, or more CPUs than the Ray instance has.
+    """
     texts = text_list(texts)
     if not callable(prompt):
         raise TypeError("prompt must turn a sentence into a completion prompt, e.g. llm.ScoringPrompt(shots)")
     bias = finite(bias, "bias (the decision threshold on the log-odds)")
     _check_sizes(workers, batch, 1)
-    from helpers.llm import LOCAL_MODELS
+    from helpers.internal.llm_server import LOCAL_MODELS
 
     choice(model, LOCAL_MODELS, "model")
     return _run(texts, LLMWorker, {"prompt": prompt, "bias": bias, "model": model}, workers, 1, batch,
@@ -253,7 +311,19 @@ def fit_growth(sizes, values, targets=(100_000, 1_000_000)) -> dict:
 
 
 def stage_seconds(fits: dict, stage: str, n) -> np.ndarray:
-    """A stage's fitted seconds at ``n`` items (``fits``: growth.json's, one :func:`fit_growth` per stage)."""
+    """A stage's fitted seconds at ``n`` items.
+
+    Args:
+        fits: growth.json's fits, ``{stage: {"seconds": fit_growth(...), ...}}``.
+        stage: the stage's name, a key of ``fits`` (e.g. "embedding", "LLM labeling").
+        n: items, one number or an array.
+
+    Returns:
+        The predicted seconds, a float array of ``n``'s shape.
+
+    Raises:
+        ValueError: for an unknown stage.
+    """
     fit = fits[choice(stage, fits, "stage")]["seconds"]
     return predict(fit["form"], fit["coefficients"], n)
 
@@ -267,9 +337,27 @@ def strategy_costs(n: int, fits: dict, prompt_tokens_per_label: float, llm_share
     """What labeling ``n`` items costs with each strategy, on the measured curves: human labels, dollars (human
     labels at notebook 01's price, API tokens at ``helpers.pricing``'s list prices), annotator hours, and machine
     hours on one machine like the one ``benchmarks/growth.py`` ran on. Every strategy embeds the items and trains
-    the final model; the hybrid runs :func:`hybrid_stages`. With ``gain`` (what a second Ray worker adds, as a
-    share of the first), also the machines that finish within ``hours`` (:func:`machines_for`). An API's own time
-    is not measured here (NaN)."""
+    the final model; the hybrid runs :func:`hybrid_stages`. An API's own time is not measured here (NaN).
+
+    Args:
+        n: items to label, >= 1.
+        fits: growth.json's fits per stage (:func:`stage_seconds`).
+        prompt_tokens_per_label: prompt tokens an API request takes per label.
+        llm_share: the share of the items the hybrid sends to the LLM, in (0, 1].
+        completion_tokens_per_label: completion tokens per label.
+        gain: what a second Ray worker adds, as a share of the first, in (0, 1]; None leaves out the machines column.
+        hours: the wall-clock hours the machines column must finish within.
+        settings: the hybrid's ``pipeline.Settings`` (its n_dev and human_budget); None means the defaults.
+        api_models: the ``pricing.PRICES`` rows priced as LLM APIs.
+        cost: the price and time of a human label; None means ``cost.LabelingCost()``.
+
+    Returns:
+        A DataFrame indexed by strategy: human labels, dollars, annotator hours, machine hours and, with ``gain``,
+        "machines for <hours> h" (nullable ints; missing where none suffice or for an API).
+
+    Raises:
+        ValueError: for a bad ``n`` or ``llm_share``, or an unknown stage in ``fits``.
+    """
     from helpers.cost import LabelingCost
     from helpers.pipeline import Settings
     from helpers.pricing import token_cost
@@ -298,10 +386,21 @@ def strategy_costs(n: int, fits: dict, prompt_tokens_per_label: float, llm_share
 
 
 def machines_for(stages: dict, hours: float, gain: float) -> int | None:
-    """The fewest machines like this one that run ``stages`` (seconds per stage on one machine) within ``hours``:
-    the :data:`PARALLEL_STAGES` spread over them, each machine after the first adding ``gain`` of one (what the
-    second Ray worker added on this machine, ``benchmarks/ray_scaling.py``), the other stages on one. None when
-    those alone take longer than ``hours``."""
+    """The fewest machines like this one that run ``stages`` within ``hours``: the :data:`PARALLEL_STAGES` spread over
+    them, each machine after the first adding ``gain`` of one (what the second Ray worker added on this machine,
+    ``benchmarks/ray_scaling.py``), the other stages on one.
+
+    Args:
+        stages: seconds per stage on one machine (:func:`hybrid_stages`).
+        hours: the wall-clock budget, > 0.
+        gain: what each further machine adds, as a share of the first, in (0, 1].
+
+    Returns:
+        The number of machines, an int >= 1; None when the stages that do not spread alone take longer than ``hours``.
+
+    Raises:
+        ValueError: for ``gain`` outside (0, 1] or ``hours`` <= 0.
+    """
     if not (isinstance(gain, (int, float)) and 0 < gain <= 1) or not (isinstance(hours, (int, float)) and hours > 0):
         raise ValueError(f"gain must be in (0, 1] and hours > 0, got gain={gain!r}, hours={hours!r}")
     serial = sum(v for k, v in stages.items() if k not in PARALLEL_STAGES)
@@ -316,12 +415,26 @@ def machines_for(stages: dict, hours: float, gain: float) -> int | None:
 def hybrid_stages(n: int, fits: dict, llm_share: float, settings=None) -> dict[str, float]:
     """The hybrid's fitted machine seconds per stage at ``n`` items (notebook 06's recipe, ``pipeline.Settings``):
     every item embedded and weakly labeled, the LLM on ``llm_share`` of them, one active-learning query over the
-    pool per round of ``pipeline.AL_BATCH`` labels, cleanlab and the final model over every item."""
+    pool per round of ``pipeline.AL_BATCH`` labels, cleanlab and the final model over every item.
+
+    Args:
+        n: items, >= 1.
+        fits: growth.json's fits per stage (:func:`stage_seconds`).
+        llm_share: the share of the items sent to the LLM, in (0, 1].
+        settings: the hybrid's ``pipeline.Settings`` (its human_budget sets the rounds); None means the defaults.
+
+    Returns:
+        ``{stage: seconds}`` for embedding, weak supervision, LLM labeling, active learning, cleanlab and final
+        model.
+
+    Raises:
+        ValueError: for a bad ``n`` or ``llm_share``.
+    """
     from helpers.pipeline import AL_BATCH, Settings
 
     whole(n, "n (items)", 1)
-    if not (isinstance(llm_share, (int, float)) and not isinstance(llm_share, bool) and 0 < llm_share <= 1):
-        raise ValueError(f"llm_share is a fraction of the items in (0, 1] (0.01, not 1 for 1%), got {llm_share!r}")
+    if share(llm_share, "llm_share (the fraction of the items sent to the LLM)") == 0:
+        raise ValueError("llm_share (the fraction of the items sent to the LLM) must be above 0, got 0")
     s = settings or Settings()
     rounds = -(-s.human_budget // AL_BATCH)
     one = {stage: float(stage_seconds(fits, stage, n)) for stage in

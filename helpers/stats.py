@@ -1,4 +1,7 @@
-"""Uncertainty of a measured number: where the text compares two numbers, it shows how sure the gap is."""
+"""Uncertainty of a measured number: where the text compares two numbers, it shows how sure the gap is. No notebook
+teaches it as a technique; notebook 03 first uses it (the gap between two label sets' test accuracies), then deep
+dives 03a, 03b, 04c and 06b.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +18,21 @@ def _level(level) -> float:
 
 
 def mean_interval(values, level: float = 0.9, n_resamples: int = 2000, seed: int = 0) -> tuple[float, float, float]:
-    """The mean of ``values`` (one per test item, e.g. right minus right for two labelers) and its percentile
-    bootstrap interval over items (scipy's ``bootstrap``). Returns (mean, low, high)."""
+    """The mean of ``values`` and its percentile bootstrap interval over items (scipy's ``bootstrap``).
+
+    Args:
+        values: one number per test item, a 1-D array of at least 2 (e.g. right minus right for two labelers, as
+            floats, so a gap in accuracy).
+        level: the confidence level, strictly between 0 and 1 (0.9, not 90).
+        n_resamples: bootstrap resamples.
+        seed: seed of the resampling.
+
+    Returns:
+        ``(mean, low, high)``, three floats.
+
+    Raises:
+        ValueError: for fewer than two values, a non-1-D array, or a level outside (0, 1).
+    """
     from scipy.stats import bootstrap
 
     values, level = np.asarray(values, dtype=float), _level(level)
@@ -43,7 +59,21 @@ def auroc_gap_interval(y, scores_a, scores_b, level: float = 0.9, n_resamples: i
                        seed: int = 0) -> tuple[float, float]:
     """Percentile interval of AUROC(a) - AUROC(b) under a paired bootstrap over items (both scorers judged on the
     same resampled items; resamples with one class only are skipped). AUROC from ranks (Mann-Whitney, ties averaged),
-    all resamples at once."""
+    all resamples at once.
+
+    Args:
+        y: the true binary labels (0/1), shape (n,).
+        scores_a, scores_b: the two scorers' scores (e.g. P(positive)), each of shape (n,).
+        level: the confidence level, strictly between 0 and 1.
+        n_resamples: bootstrap resamples.
+        seed: seed of the resampling.
+
+    Returns:
+        ``(low, high)``: the interval of the AUROC gap, two floats in [-1, 1].
+
+    Raises:
+        ValueError: if the three arrays are not 1-D of one shape, or the level is outside (0, 1).
+    """
     from scipy.stats import rankdata
 
     y, a, b = (np.asarray(v) for v in (y, scores_a, scores_b))

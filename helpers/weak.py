@@ -1,6 +1,7 @@
 """Part 3 of the lecture, weak supervision: labeling functions for the movie sentences, Snorkel's label model,
 and the lecture's math done by hand — LF accuracies from pairwise agreements (torch and closed form), log-odds
-weights and the weighted vote. Taught in notebook 03.
+weights and the weighted vote. Taught in notebook 03; used by deep dives 03a and 03b and by notebook 06's
+pipeline.
 """
 
 from __future__ import annotations
@@ -39,7 +40,15 @@ def tokens(text: str) -> list[str]:
 
 def keyword_vote(text: str, window: int = 3) -> int:
     """Net keyword vote with negation: a sentiment word preceded (within ``window`` tokens) by a negator counts
-    for the other side ("not good" is negative, "not bad" positive). Ties and no keywords abstain."""
+    for the other side ("not good" is negative, "not bad" positive). Ties and no keywords abstain.
+
+    Args:
+        text: one sentence.
+        window: how many tokens before a sentiment word are searched for a negator.
+
+    Returns:
+        ``POSITIVE`` (1), ``NEGATIVE`` (0) or ``ABSTAIN`` (-1).
+    """
     toks = tokens(text)
     score = 0
     for i, tok in enumerate(toks):
@@ -51,9 +60,22 @@ def keyword_vote(text: str, window: int = 3) -> int:
 
 
 def add_lf_inputs(df: pd.DataFrame, embeddings: np.ndarray, dev_mask=None) -> pd.DataFrame:
-    """Columns the labeling functions read, computed once for all rows: VADER's compound score, TextBlob's
-    polarity, the embedding prototype score, the keyword vote and, if ``dev_mask`` is given, P(POSITIVE) from a
-    logistic regression trained on the gold labels of those (dev) rows only. Snorkel then applies the LFs."""
+    """Columns the labeling functions read, computed once for all rows; Snorkel then applies the LFs.
+
+    Args:
+        df: the sentences, with a text column (and label, when ``dev_mask`` is given).
+        embeddings: their embeddings, shape (len(df), d), row-aligned with ``df``.
+        dev_mask: a boolean per row marking the rows whose gold labels train the dev-model LF; None for no such
+            column.
+
+    Returns:
+        A copy of ``df`` with the columns vader (VADER's compound score, -1..1), textblob (TextBlob's polarity,
+        -1..1), prototype (:func:`prototype_scores`), keywords (:func:`keyword_vote`) and, with ``dev_mask``,
+        dev_model (P(POSITIVE) from a logistic regression trained on those rows only).
+
+    Raises:
+        ValueError: if ``df`` and ``embeddings`` differ in length.
+    """
     from helpers.features import classifier
 
     if len(df) != len(embeddings):
@@ -117,7 +139,20 @@ def prototype_scores(embeddings: np.ndarray) -> np.ndarray:
 def make_lfs(include_dev_model: bool = True, prototype_threshold: float = PROTOTYPE_THRESHOLD):
     """The series' labeling functions, as Snorkel LFs: keyword/pattern and external-knowledge ones. (Notebook 03
     writes the lecture's two heuristics, ``lf_exclamation`` and ``lf_short``, itself, measures them on dev and
-    drops them: both are worse than a coin on these sentences.)"""
+    drops them: both are worse than a coin on these sentences.)
+
+    Args:
+        include_dev_model: add ``lf_dev_model``, which reads the dev_model column of :func:`add_lf_inputs`.
+        prototype_threshold: how far from 0 the prototype score must be for ``lf_prototype`` to vote, >= 0
+            (``PROTOTYPE_THRESHOLD``, chosen on dev, by default).
+
+    Returns:
+        A list of Snorkel ``LabelingFunction`` objects: lf_keywords, lf_too_much, lf_vader, lf_textblob,
+        lf_prototype (and lf_dev_model); they read the columns of :func:`add_lf_inputs`.
+
+    Raises:
+        ValueError: for a negative or non-finite ``prototype_threshold``.
+    """
     from snorkel.labeling import labeling_function
 
     prototype_threshold = finite(prototype_threshold, "prototype_threshold (a distance of the score from 0)", 0)
@@ -179,7 +214,18 @@ def lf_summary(L: np.ndarray, lfs, y=None) -> pd.DataFrame:
 
 def lf_accuracies(L: np.ndarray, y) -> np.ndarray:
     """True accuracy of each LF on the items it labels: Snorkel's empirical accuracy, but NaN, not Snorkel's 0,
-    for an LF that labels nothing."""
+    for an LF that labels nothing.
+
+    Args:
+        L: the label matrix, items x LFs, values -1 (abstain), 0 or 1.
+        y: the true labels, shape (items,).
+
+    Returns:
+        A float array, one accuracy per LF, in [0, 1] (NaN for an LF that never votes).
+
+    Raises:
+        ValueError: if ``L`` is not a 2-D matrix of -1, 0 and 1.
+    """
     from snorkel.labeling import LFAnalysis
 
     check_votes(L)
@@ -190,7 +236,18 @@ def lf_accuracies(L: np.ndarray, y) -> np.ndarray:
 
 # ----------------------------------------------------------------------------------------------- the lecture's math
 def agreement_rates(L: np.ndarray, min_overlap: int = 1) -> dict[tuple[int, int], float]:
-    """Agreement of every pair of LFs, measured on the items both label: {(i, j): rate}."""
+    """Agreement of every pair of LFs, measured on the items both label.
+
+    Args:
+        L: the label matrix, items x LFs, values -1 (abstain), 0 or 1.
+        min_overlap: the fewest items both must label for a pair to be kept.
+
+    Returns:
+        ``{(i, j): rate}`` for LF columns i < j, rates in [0, 1].
+
+    Raises:
+        ValueError: if ``L`` is not a 2-D matrix of -1, 0 and 1.
+    """
     L = check_votes(L)
     rates = {}
     for i, j in itertools.combinations(range(L.shape[1]), 2):
@@ -201,7 +258,16 @@ def agreement_rates(L: np.ndarray, min_overlap: int = 1) -> dict[tuple[int, int]
 
 
 def predicted_agreement(alpha, pairs):
-    """alpha_i alpha_j + (1 - alpha_i)(1 - alpha_j) for each pair; a torch tensor that keeps the graph."""
+    """alpha_i alpha_j + (1 - alpha_i)(1 - alpha_j) for each pair: the agreement two independent LFs of these
+    accuracies would show.
+
+    Args:
+        alpha: the LFs' accuracies, a 1-D torch tensor (it may require grad).
+        pairs: the (i, j) index pairs, e.g. the keys of :func:`agreement_rates`.
+
+    Returns:
+        A torch tensor, one predicted agreement per pair, that keeps the graph (for gradient descent).
+    """
     import torch
 
     i, j = torch.tensor(pairs, dtype=torch.long).reshape(-1, 2).T
@@ -213,8 +279,21 @@ def solve_lf_accuracies(agreements: dict[tuple[int, int], float], n_lfs: int, st
     """LF accuracies from pairwise agreement rates alone, by gradient descent (the lecture's torch solver, fixed).
 
     Minimises the squared error between observed and predicted agreements; after each step the accuracies are
-    clamped to [0.5, 1] as in the lecture (an LF worse than a coin would be flipped). Returns (alpha, final loss).
-    Needs every LF in at least two pairs: with fewer than 3 LFs the equations do not determine the accuracies.
+    clamped to ``clamp`` as in the lecture (an LF worse than a coin would be flipped).
+
+    Args:
+        agreements: ``{(i, j): rate}`` (:func:`agreement_rates`).
+        n_lfs: the number of LFs, at least 3 (with fewer the equations do not determine the accuracies).
+        steps: gradient steps.
+        lr: the step size, > 0.
+        init: the starting accuracy of every LF, in [0, 1].
+        clamp: the (low, high) bounds the accuracies are kept within after each step.
+
+    Returns:
+        ``(alpha, loss)``: the accuracies as a float array of shape (n_lfs,) and the final squared error.
+
+    Raises:
+        ValueError: for fewer than 3 LFs, an LF in fewer than two pairs, or bad ``steps``, ``lr`` or ``init``.
     """
     import torch
 
@@ -241,7 +320,18 @@ def solve_lf_accuracies(agreements: dict[tuple[int, int], float], n_lfs: int, st
 
 
 def triplet_accuracy(a_ij: float, a_ik: float, a_jk: float) -> float:
-    """Closed form for LF i from the agreements of a triplet: (2a_i - 1)^2 = (2a_ij-1)(2a_ik-1)/(2a_jk-1)."""
+    """Closed form for LF i from the agreements of a triplet: (2a_i - 1)^2 = (2a_ij-1)(2a_ik-1)/(2a_jk-1).
+
+    Args:
+        a_ij, a_ik: the agreement rates of LF i with LFs j and k, in [0, 1].
+        a_jk: the agreement rate of LFs j and k (not 0.5: the formula divides by 2a_jk - 1).
+
+    Returns:
+        The accuracy of LF i, a float in [0.5, 1].
+
+    Raises:
+        ValueError: if the agreements admit no accuracy in [0.5, 1].
+    """
     squared = (2 * a_ij - 1) * (2 * a_ik - 1) / (2 * a_jk - 1)
     if not 0 <= squared <= 1:
         raise ValueError(f"these agreements admit no accuracy in [0.5, 1] ((2a-1)^2 = {squared:.3f})")
@@ -254,7 +344,17 @@ MAX_ACCURACY = 0.999  # an accuracy of 1 (an LF never wrong on the items measure
 def log_odds_weight(alpha):
     """w = log(alpha / (1 - alpha)): the vote weight of an LF with accuracy alpha. An accuracy of 1 is capped at
     :data:`MAX_ACCURACY` (w = 6.9, not infinity); an unknown accuracy (NaN: the LF never fired where it was
-    measured) gives w = 0, no say in the vote."""
+    measured) gives w = 0, no say in the vote.
+
+    Args:
+        alpha: one accuracy or an array of them, in [0, 1] (NaN allowed).
+
+    Returns:
+        The weights, a float array of ``alpha``'s shape: positive above 0.5, 0 at 0.5 and for NaN, negative below.
+
+    Raises:
+        ValueError: for an accuracy outside [0, 1].
+    """
     alpha = np.asarray(alpha, dtype=float)
     if ((alpha < 0) | (alpha > 1)).any():
         raise ValueError(f"accuracies are in [0, 1], got {alpha[(alpha < 0) | (alpha > 1)][:3].tolist()}")
@@ -264,7 +364,18 @@ def log_odds_weight(alpha):
 
 def weighted_vote_proba(L: np.ndarray, weights) -> np.ndarray:
     """Class probabilities from a weighted vote: each class scores the sum of the weights of the LFs voting for it,
-    and a softmax turns scores into probabilities. Rows where every LF abstains get [0.5, 0.5]."""
+    and a softmax turns scores into probabilities. Rows where every LF abstains get [0.5, 0.5].
+
+    Args:
+        L: the label matrix, items x LFs, values -1 (abstain), 0 or 1.
+        weights: one finite weight per LF (:func:`log_odds_weight`).
+
+    Returns:
+        A float array of shape (items, 2): P(NEGATIVE), P(POSITIVE) per item.
+
+    Raises:
+        ValueError: for a bad ``L``, the wrong number of weights, or a weight that is not finite.
+    """
     from scipy.special import softmax
 
     L = check_votes(L)
@@ -279,14 +390,32 @@ def weighted_vote_proba(L: np.ndarray, weights) -> np.ndarray:
 
 
 def covered_accuracy(pred, y) -> tuple[float, float]:
-    """(accuracy on the items with a label, coverage): the two numbers every labeler is judged by here."""
+    """(accuracy on the items with a label, coverage): the two numbers every labeler is judged by here.
+
+    Args:
+        pred: predicted labels, ``ABSTAIN`` (-1) where the labeler gave none, shape (n,).
+        y: the true labels, shape (n,).
+
+    Returns:
+        ``(accuracy, coverage)``, both shares in [0, 1]; accuracy is NaN when nothing is labeled.
+    """
     pred, y = np.asarray(pred), np.asarray(y)
     covered = pred != ABSTAIN
     return (float(np.mean(pred[covered] == y[covered])) if covered.any() else float("nan"), float(covered.mean()))
 
 
 def fit_label_model(L_train: np.ndarray, seed: int = 0, n_epochs: int = 500):
-    """Snorkel's LabelModel (cardinality 2), fitted on the train label matrix only."""
+    """Snorkel's LabelModel (cardinality 2), fitted on the train label matrix only.
+
+    Args:
+        L_train: the train label matrix, items x LFs, values -1, 0 or 1.
+        seed: the fit's seed.
+        n_epochs: training epochs.
+
+    Returns:
+        The fitted ``snorkel.labeling.model.LabelModel`` (on the CPU); ``.predict_proba(L)`` gives P(class), shape
+        (items, 2).
+    """
     from snorkel.labeling.model import LabelModel
 
     model = LabelModel(cardinality=2, verbose=False, device="cpu")
@@ -295,14 +424,37 @@ def fit_label_model(L_train: np.ndarray, seed: int = 0, n_epochs: int = 500):
 
 
 def proba_to_labels(proba: np.ndarray, covered: np.ndarray, min_confidence: float = 0.5) -> np.ndarray:
-    """Hard labels from P(class); ABSTAIN where no LF voted, on exact ties, or below ``min_confidence``."""
+    """Hard labels from P(class); ABSTAIN where no LF voted, on exact ties, or below ``min_confidence``.
+
+    Args:
+        proba: P(class) per item, shape (n, 2) (a label model's ``predict_proba``).
+        covered: a boolean per item, True where at least one LF voted.
+        min_confidence: the least max P(class) for a label to be kept, in [0.5, 1].
+
+    Returns:
+        An int array of shape (n,): 0, 1 or ``ABSTAIN`` (-1).
+    """
     confident = proba.max(axis=1) >= min_confidence
     tie = proba[:, 0] == proba[:, 1]
     return np.where(np.asarray(covered) & confident & ~tie, proba.argmax(axis=1), ABSTAIN)
 
 
 def scoreboard(predictions: dict[str, np.ndarray], y, reference: str = "majority vote") -> pd.DataFrame:
-    """Accuracy and coverage of each labeler, and accuracy on the items both it and ``reference`` label."""
+    """Accuracy and coverage of each labeler, and accuracy on the items both it and ``reference`` label.
+
+    Args:
+        predictions: ``{labeler name: labels}``, one label per item (``ABSTAIN`` allowed), each the shape of ``y``.
+        y: the true labels, shape (n,).
+        reference: the name of the labeler every other one is compared with on shared items.
+
+    Returns:
+        A DataFrame indexed by labeler: accuracy, coverage, accuracy on shared items, and ``reference``'s accuracy
+        on those same items (column "<reference> on shared items").
+
+    Raises:
+        TypeError: if ``predictions`` is not a non-empty dict.
+        ValueError: for an unknown ``reference``, or a labeler with another number of labels than ``y``.
+    """
     if not isinstance(predictions, dict) or not predictions:
         raise TypeError("predictions must be a non-empty dict: {labeler name: one label per item}")
     choice(reference, predictions, "reference labeler")
@@ -323,7 +475,19 @@ def scoreboard(predictions: dict[str, np.ndarray], y, reference: str = "majority
 
 def rater_label_matrix(df: pd.DataFrame, n_raters: int = 3, seed: int = 0) -> np.ndarray:
     """Votes of ``n_raters`` real raters drawn at random per item (``labels.draw_raters``), as a label matrix (a 0
-    rating abstains): independent noisy voters, the case the agreement equations assume."""
+    rating abstains): independent noisy voters, the case the agreement equations assume.
+
+    Args:
+        df: the data table (``data.load()``), with ratings and n_raters columns.
+        n_raters: raters drawn per item, at most the smallest panel.
+        seed: seed of the draw.
+
+    Returns:
+        An int array of shape (items, n_raters), values -1 (abstain), 0 or 1.
+
+    Raises:
+        ValueError: if ``n_raters`` exceeds the smallest panel.
+    """
     if n_raters > int(df["n_raters"].min()):
         raise ValueError(f"every item has at least {int(df['n_raters'].min())} raters; asked for {n_raters}")
     return vote(draw_raters(df["ratings"], n_raters, seed))
@@ -335,10 +499,25 @@ def quality_vs_quantity(df: pd.DataFrame, X: np.ndarray, X_test: np.ndarray, y_t
     """The lecture's trade-off on real raters: a fixed budget of rater judgements spent as ``budget // k`` random
     pool sentences with ``k`` real raters each (``labels.draw_raters``, majority vote; a 0 rating or a tie leaves the
     sentence unlabeled, its judgements still spent), or ``"all"``: every rater of as many sentences as the budget
-    pays for (their consensus, the near-perfect label). ``weak_labels`` (one per pool row, ABSTAIN allowed) adds a
-    design that costs no judgement (budget 0, one row: it draws nothing at random). The series' classifier is
-    trained on each labeled set. Returns one row per budget, design and seed: sentences paid for, labeled, the
-    labels' error rate against the consensus, and test accuracy."""
+    pays for (their consensus, the near-perfect label). The series' classifier is trained on each labeled set.
+
+    Args:
+        df: the pool's rows of the data table (ratings, n_raters, label columns).
+        X: the pool's features, shape (len(df), d).
+        X_test, y_test: the test set.
+        budgets: budgets in rater judgements, each >= 1.
+        raters: the designs: raters per sentence (1..the smallest panel) or "all".
+        seeds: one random order of the pool per seed.
+        weak_labels: one label per pool row (``ABSTAIN`` allowed), added as a design that costs no judgement
+            (budget 0, one row); None to leave it out.
+
+    Returns:
+        A DataFrame, one row per budget, design and seed: budget, design, seed, sentences (paid for), labeled,
+        label error (against the consensus, in [0, 1]) and accuracy (on test; NaN if one class only).
+
+    Raises:
+        ValueError: for an empty or misaligned pool, a bad design or budget, or ``weak_labels`` of the wrong length.
+    """
     from helpers.features import classifier
 
     y_pool = df["label"].to_numpy()

@@ -59,8 +59,12 @@ def mpnet_onnx(data_dir: Path | None = None) -> Path:
     as fast as torch on 2 cores, with the same numbers (benchmarks/encoder.py)."""
     folder = mpnet_folder(data_dir)
     path = folder.parent / f"{folder.name}.onnx"
+    size = path.with_name(f"{path.name}.size")  # its size in bytes, written beside it once it is whole
     if path.exists():
-        return path
+        if not size.exists() or size.read_text().strip() == str(path.stat().st_size):
+            return path
+        print(f"{path} is not the size it was written at (truncated or damaged); exporting it again")
+        path.unlink()
     import torch
     from transformers import AutoModel, AutoTokenizer
 
@@ -77,7 +81,9 @@ def mpnet_onnx(data_dir: Path | None = None) -> Path:
                               dynamic_axes={"input_ids": axes, "attention_mask": axes, "last_hidden_state": axes},
                               opset_version=17, dynamo=False)
 
-    return write_atomically(path, export)
+    write_atomically(path, export)
+    size.write_text(str(path.stat().st_size))
+    return path
 
 
 @functools.cache
@@ -95,14 +101,15 @@ def mpnet_tokenizer(folder: Path):
 
 @functools.cache
 def mpnet_session(path: str):
-    """An ONNX Runtime session on the CPU for the exported model, one thread per usable core (one per process)."""
+    """An ONNX Runtime session on the CPU for the exported model, one thread per usable core (one per process); a
+    truncated or corrupt file is a ``DataError`` that names it and says to delete it (it is exported again)."""
     import onnxruntime as ort
 
     from helpers.internal.procs import usable_cpus
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = usable_cpus()
-    return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+    return read_cache(Path(path), lambda p: ort.InferenceSession(str(p), options, providers=["CPUExecutionProvider"]))
 
 
 def mpnet_encode(texts, batch_size: int = MPNET_BATCH, progress: bool = True, data_dir: Path | None = None,

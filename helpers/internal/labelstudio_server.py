@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-from helpers.internal.procs import detached, stop_group, venv_program
+from helpers.internal.procs import command_line, detached, stop_group, venv_program
 from helpers.labelstudio import HOME, Client, LabelStudioError, settings
 from helpers.validate import choice
 
@@ -44,13 +44,35 @@ def server_env() -> dict:
     return env
 
 
-def _pid() -> int | None:
+def _ours(pid: int) -> bool:
+    """Whether the live process ``pid`` is Label Studio from this project's environment (its command line runs
+    our ``label-studio start``) and leads its own process group, as :func:`start` starts it."""
+    cmd = command_line(pid) or ""
+    exe = str(venv_program(settings().venv, "label-studio"))
     try:
-        pid = int((HOME / "server.pid").read_text())
-        os.kill(pid, 0)
-        return pid
-    except (FileNotFoundError, ValueError, ProcessLookupError):
+        leader = not hasattr(os, "getpgid") or os.getpgid(pid) == pid
+    except OSError:
+        return False
+    return exe in cmd and " start" in cmd and leader
+
+
+def _pid() -> int | None:
+    """The pid in ``server.pid`` if that process is alive and provably ours (:func:`_ours`); a pid file alone is
+    not proof (after a crash or a reboot its pid may belong to anything), so a stale file is removed, and said."""
+    path = HOME / "server.pid"
+    try:
+        pid = int(path.read_text().split()[0])
+    except (FileNotFoundError, ValueError, IndexError):
         return None
+    if command_line(pid) is None:  # gone
+        path.unlink(missing_ok=True)
+        return None
+    if not _ours(pid):
+        print(f"{path} names pid {pid}, which is not the Label Studio this project started (its command line: "
+              f"{(command_line(pid) or '?')[:100]!r}); it was not signalled, and the stale pid file was removed.")
+        path.unlink(missing_ok=True)
+        return None
+    return pid
 
 
 def start(wait: float = 300.0) -> None:
@@ -67,7 +89,7 @@ def start(wait: float = 300.0) -> None:
     proc = subprocess.Popen([str(exe), "start", "--no-browser", "--internal-host", "127.0.0.1", "--port", str(s.port),
                              "--enable-legacy-api-token"], env=server_env(), stdout=log, stderr=log,
                             **detached())
-    (HOME / "server.pid").write_text(str(proc.pid))
+    (HOME / "server.pid").write_text(f"{proc.pid}\n")  # stop() checks the live process is this one
     began = time.monotonic()
     while time.monotonic() - began < wait:
         if proc.poll() is not None:
@@ -82,18 +104,19 @@ def start(wait: float = 300.0) -> None:
 
 
 def stop() -> None:
-    """Stop the server started by ``start`` (its whole process group)."""
+    """Stop the server started by ``start`` (its whole process group), if it is still provably ours."""
     pid = _pid()
     if pid is None:
-        print("Label Studio is not running (no live pid in data/labelstudio/server.pid)")
+        print("Label Studio is not running (no live Label Studio pid in data/labelstudio/server.pid)")
         return
     stop_group(pid)
     for _ in range(50):
-        if _pid() is None:
+        if not command_line(pid):
             break
         time.sleep(0.2)
     else:
-        stop_group(pid, force=True)
+        if _ours(pid):  # checked again: a pid is only ever signalled while it is still our server
+            stop_group(pid, force=True)
     (HOME / "server.pid").unlink(missing_ok=True)
     print(f"Label Studio (pid {pid}) stopped")
 

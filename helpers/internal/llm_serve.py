@@ -12,6 +12,7 @@ the same reply whatever ran before. The labeler's fast path asks for the cache o
 whose contents are always the same (:meth:`helpers.internal.llm_server.LocalServer.pin`).
 """
 
+import os
 import signal
 import sys
 
@@ -33,7 +34,9 @@ def main(argv=None) -> None:
     params.cpuparams.n_threads = params.cpuparams_batch.n_threads = int(threads)
     params.cache_prompt = False  # see the docstring: a request computed from scratch unless it asks otherwise
     params.endpoint_slots = True  # save and restore the slot's cache (files in slot_dir only)
-    params.slot_save_path = slot_dir
+    # llama.cpp joins the folder and a file's name by concatenation: without the trailing separator the slot files
+    # land beside the folder, not in it, and outlive it
+    params.slot_save_path = os.path.join(slot_dir, "")
     server = xllamacpp.Server(params)
     print(f"serving {model} at {server.listening_address} with {threads} thread(s)", flush=True)
     sys.stdin.buffer.read()  # blocks until the parent closes the pipe or dies

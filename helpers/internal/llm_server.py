@@ -49,6 +49,43 @@ def setting(name: str) -> int:
     return int(value)
 
 
+TEMP_PREFIX = "llama-"  # this module's files in the temp folder: llama-server-<pid>-<port>.log, llama-slots-<pid>-*/
+
+
+def remove_stale_files() -> None:
+    """Remove what servers of kernels that have died left in the temp folder (their log and slot folder, named by
+    the kernel's pid, see :meth:`LocalServer.start`), and the slot files older versions wrote beside their folder
+    (``llama-slots-<8 characters><16 hex>.bin``) once that folder is gone. Only this user's files, and never those
+    of a live kernel."""
+    tmp = Path(tempfile.gettempdir())
+    for path in tmp.glob(f"{TEMP_PREFIX}s*"):
+        name = path.name
+        parts = name.split("-")  # llama, slots or server, the kernel's pid, ...
+        try:
+            if hasattr(os, "getuid") and path.stat().st_uid != os.getuid():
+                continue
+            if name.startswith(f"{TEMP_PREFIX}slots-") and name.endswith(".bin") and len(name) == 40:
+                stale = not (tmp / name[:-20]).exists()  # an older version's file: its folder was removed
+            elif parts[1] in ("slots", "server") and len(parts) >= 4 and parts[2].isdigit():
+                stale = not _alive(int(parts[2]))
+            else:
+                continue
+            if stale:
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+        except OSError:
+            continue
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process, or no such call: alive as far as we can tell
+        return True
+    return True
+
+
 def local_model_path(name: str = "smollm2", data_dir: Path | None = None) -> Path:
     """The verified GGUF file of a bundled model (fetched by ``make data``; fetched here if it is missing)."""
     try:
@@ -66,7 +103,7 @@ class LocalServer:
         self.threads = whole(threads or setting("THREADS"), "threads", 1)
         self.n_ctx, self.startup_timeout, self.port = n_ctx, startup_timeout, port or free_port()
         self.process: subprocess.Popen | None = None
-        self.log_path = Path(tempfile.gettempdir()) / f"llama-server-{os.getpid()}-{self.port}.log"
+        self.log_path = Path(tempfile.gettempdir()) / f"{TEMP_PREFIX}server-{os.getpid()}-{self.port}.log"
         self.slot_dir: Path | None = None
         self.pinned: set[str] = set()  # saved slot files, by name
         self.lock = threading.Lock()  # one slot: a restore and the request that follows it go together
@@ -79,26 +116,33 @@ class LocalServer:
         return self.process is not None and self.process.poll() is None
 
     def start(self) -> "LocalServer":
-        self.slot_dir = Path(tempfile.mkdtemp(prefix="llama-slots-"))
+        """Start the server and wait until it answers; on any failure or interrupt (Ctrl-C while the model loads)
+        the half-started server is stopped and its files removed, so nothing is left running untracked."""
+        remove_stale_files()
+        self.slot_dir = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}slots-{os.getpid()}-"))
         cmd = [sys.executable, "-m", "helpers.internal.llm_serve", str(self.model_path), str(self.port),
                str(self.threads),
                str(self.n_ctx), str(self.slot_dir)]
-        with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT,
-                                            **detached())
-        deadline = time.monotonic() + self.startup_timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise LLMError(f"The local LLM server exited with code {self.process.returncode}:\n{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/health", timeout=2) as r:
-                    if r.status == 200:
-                        return self
-            except OSError:  # not listening yet, or 503 while the model loads
-                time.sleep(0.1)
-        tail = self.log_tail()
-        self.stop()
-        raise LLMError(f"The local LLM server did not answer within {self.startup_timeout:.0f} s:\n{tail}")
+        try:
+            with open(self.log_path, "wb") as log:
+                self.process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT,
+                                                **detached())
+            deadline = time.monotonic() + self.startup_timeout
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    raise LLMError(f"The local LLM server exited with code {self.process.returncode}:\n"
+                                   f"{self.log_tail()}")
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/health", timeout=2) as r:
+                        if r.status == 200:
+                            return self
+                except OSError:  # not listening yet, or 503 while the model loads
+                    time.sleep(0.1)
+            raise LLMError(f"The local LLM server did not answer within {self.startup_timeout:.0f} s:\n"
+                           f"{self.log_tail()}")
+        except BaseException:
+            self.stop(grace=0)
+            raise
 
     def post(self, path: str, body: dict, timeout: float = 120.0) -> dict:
         """POST to one of llama.cpp's own endpoints (``/slots/0?action=...``); an ``LLMError`` if it fails."""
@@ -134,17 +178,17 @@ class LocalServer:
         except OSError:
             return "(no log)"
 
-    def stop(self) -> None:
-        """Close the pipe (the server exits on its own), and kill it if it has not within 10 s."""
-        if self.process is None:
-            return
-        if self.process.stdin and not self.process.stdin.closed:
-            self.process.stdin.close()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+    def stop(self, grace: float = 10.0) -> None:
+        """Close the pipe (the server exits on its own), kill it if it has not within ``grace`` s, and remove its
+        log and slot files."""
+        if self.process is not None:
+            if self.process.stdin and not self.process.stdin.closed:
+                self.process.stdin.close()
+            try:
+                self.process.wait(grace)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
         self.log_path.unlink(missing_ok=True)
         if self.slot_dir is not None:
             shutil.rmtree(self.slot_dir, ignore_errors=True)

@@ -38,11 +38,37 @@ def detached() -> dict:
     return {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
 
 
+def command_line(pid: int) -> str | None:
+    """The command line of the live process ``pid``, its arguments joined by spaces; None when there is no such
+    process (or it cannot be read), "" for one that has exited but not been reaped. Linux reads
+    ``/proc/<pid>/cmdline``; elsewhere ``ps`` (macOS) or ``wmic`` (Windows) is asked."""
+    if Path("/proc/self/cmdline").exists():
+        try:
+            return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+        except OSError:
+            return None
+    if os.name == "nt":
+        cmd = ["wmic", "process", "where", f"ProcessId={int(pid)}", "get", "CommandLine", "/value"]
+    else:
+        cmd = ["ps", "-o", "command=", "-p", str(int(pid))]
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    text = out.stdout.strip().removeprefix("CommandLine=")
+    return text if out.returncode == 0 and text else None
+
+
 def stop_group(pid: int, force: bool = False) -> None:
     """Ask the process group led by ``pid`` (started with :func:`detached`) to stop, or kill it with ``force``: its
-    whole tree on Windows (``taskkill /T``), where there is no ``killpg``."""
+    whole tree on Windows (``taskkill /T``), where there is no ``killpg``. Nothing is signalled unless ``pid`` still
+    leads a group of its own (a pid alone is not proof: the caller checks whose process it is, see
+    :func:`command_line`)."""
     if hasattr(os, "killpg"):
         try:
+            if os.getpgid(pid) != pid:
+                raise RuntimeError(f"process {pid} does not lead a process group of its own, so it is not a server "
+                                   "this project started; nothing was signalled")
             os.killpg(pid, signal.SIGKILL if force else signal.SIGTERM)
         except ProcessLookupError:
             pass

@@ -15,7 +15,6 @@ With ``OPENAI_BASE_URL`` set (and ``OPENAI_API_KEY``, ``OPENAI_MODEL`` as the en
 starts nothing and the very same code labels with OpenAI, Ollama or vLLM.
 """
 
-from helpers.chosen import chosen_prompt
 from helpers.llm.calibration import CONTENT_FREE, content_free_logp, fit_bias, proba_from_logprobs
 from helpers.llm.connection import Connection, connect
 from helpers.llm.errors import HOW_TO_START, BudgetExceeded, LLMError
@@ -36,6 +35,7 @@ from helpers.llm.prompts import (
     ScoringPrompt,
     bare_messages,
     batch_messages,
+    chosen_prompt,
     class_shots,
     few_shot_messages,
     json_messages,

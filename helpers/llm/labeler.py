@@ -1,6 +1,8 @@
 """The request path every labeling run goes through: a bounded pool of threads over the official ``openai``
 client (its own timeouts and retries with backoff), an on-disk response cache, a ledger fed by the ``usage`` the
-server returns, and a budget guard that refuses a run before anything is sent."""
+server returns, and a budget guard that refuses a run before anything is sent. Taught in notebook 04 (the
+generate-and-parse and logprob labelers, the ledger, the budget); used by deep dives 03a, 04a-04c and notebook 06.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import os
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -23,9 +25,9 @@ from tqdm.auto import tqdm
 
 from helpers.internal.downloads import DATA_DIR
 from helpers.labels import ABSTAIN, LABELS
-from helpers.llm.connection import Connection
+from helpers.llm.connection import Connection, NoAnswer
 from helpers.llm.errors import HOW_TO_START, BudgetExceeded, LLMError
-from helpers.llm.parsing import parse_batch_reply, parse_json_reply, parse_label, read_top_logprobs
+from helpers.llm.parsing import parse_batch_reply, parse_json_reply, parse_label, read_top_logprobs, reply_dict
 from helpers.llm.prompts import batch_messages
 from helpers.pricing import LOCAL_MODEL, PRICES, token_cost
 from helpers.validate import choice, text_list, whole
@@ -35,7 +37,16 @@ CHARS_PER_TOKEN = 4  # the usual rule of thumb for English, used only to estimat
 
 class ResponseCache:
     """Responses on disk, keyed by (endpoint or local model, model name, request parameters); written atomically.
-    The folder: ``directory``, else ``LABELING_LLM_CACHE`` (read when the cache is made), else ``data/llm-cache``."""
+
+    Pass one to ``Labeler(conn, cache=ResponseCache())``: a request answered before is read from disk, not sent.
+
+    Args:
+        directory: the cache folder; None means ``LABELING_LLM_CACHE`` (read when the cache is made), else
+            ``data/llm-cache``.
+
+    Raises:
+        LLMError: (on a read) when a cached file is corrupt; the message says which file to delete.
+    """
 
     def __init__(self, directory: Path | str | None = None):
         self.dir = Path(directory or os.environ.get("LABELING_LLM_CACHE") or DATA_DIR / "llm-cache")
@@ -70,7 +81,17 @@ class ResponseCache:
 
 @dataclass
 class Ledger:
-    """What a labeling run used: requests, tokens from the server's ``usage``, and wall-clock seconds."""
+    """What a labeling run used: requests, tokens from the server's ``usage``, and wall-clock seconds.
+
+    A labeler keeps one (``labeler.ledger``) and adds every request to it; read its fields after a run.
+
+    Args:
+        requests: requests made, cached ones included.
+        cached: of those, the ones answered by the response cache.
+        prompt_tokens: prompt tokens, from the servers' ``usage``.
+        completion_tokens: completion tokens, from the servers' ``usage``.
+        seconds: wall-clock seconds the runs took.
+    """
     requests: int = 0
     cached: int = 0
     prompt_tokens: int = 0
@@ -90,7 +111,15 @@ class Ledger:
         return token_cost(self.prompt_tokens, self.completion_tokens, model)
 
     def table(self, labels: int | None = None) -> pd.DataFrame:
-        """This run's tokens priced at every model in ``PRICES``, in total and per 1,000 labels."""
+        """This run's tokens priced at every model in ``PRICES``, in total and per 1,000 labels.
+
+        Args:
+            labels: the number of labels the tokens bought; None means the number of requests.
+
+        Returns:
+            A DataFrame indexed by model (every ``pricing.PRICES`` row): cost $, $ per 1,000 labels, and for the local
+            model also seconds per 1,000 labels (NaN for the others).
+        """
         labels = labels or self.requests
         rows = [{"model": m, "cost $": self.cost(m), "$ per 1,000 labels": 1000 * self.cost(m) / max(labels, 1)}
                 for m in PRICES]
@@ -117,12 +146,25 @@ def shared_prefix(prompts: list[str]) -> str:
 class Labeler:
     """Sends labeling requests through an ``openai.OpenAI`` client with a bounded pool of threads.
 
-    ``price_as`` names the ``PRICES`` row the budget guard and the ledger use (default: ``OPENAI_PRICE_AS`` if set,
-    else $0 for the bundled model and for an endpoint on this machine such as Ollama; an endpoint elsewhere may
-    charge, so without a price a run there is refused before anything is sent). ``budget_usd`` caps what the
-    labeler's runs cost at that price: spent so far plus a run's estimate, checked before the run sends anything.
-    ``cache=None`` turns the response cache off. ``progress=True`` shows a progress bar while it runs (off by
-    default: a saved notebook would show the bar as it was drawn, at 0%; the run's time goes on the ledger)."""
+    Its two labelers are :meth:`generate` (generate-and-parse, the lecture's way, with :meth:`generate_json` and
+    :meth:`generate_batch`) and :meth:`score` (logprob-scored). Every request goes on :attr:`ledger`.
+
+    Args:
+        conn: the connection from ``llm.connect()``.
+        cache: a :class:`ResponseCache`, so a rerun sends nothing again; None turns the cache off.
+        concurrency: requests in flight (at least one per bundled server is used anyway); raise it for a remote API.
+        budget_usd: a cap in dollars on what the labeler's runs cost at ``price_as``: spent so far plus a run's
+            estimate, checked before the run sends anything; None for no cap.
+        price_as: the ``PRICES`` row the budget guard and the ledger use; None means ``OPENAI_PRICE_AS`` if set, else
+            $0 for the bundled model and for an endpoint on this machine (such as Ollama). An endpoint elsewhere may
+            charge, so without a price a run there is refused before anything is sent.
+        progress: show a progress bar while a run goes (off by default: a saved notebook would show it at 0%).
+        ledger: the ledger to add to; a new one by default.
+
+    Raises:
+        ValueError: for an unknown ``price_as``, a ``concurrency`` below 1, or a negative or non-finite
+            ``budget_usd``.
+    """
     conn: Connection
     cache: ResponseCache | None = None
     concurrency: int = 1  # requests in flight (at least one per bundled server); raise it for a remote API
@@ -169,9 +211,13 @@ class Labeler:
             if pinned:
                 with server.lock:
                     server.restore(pinned)
-                    response = api.create(**params, extra_body={"cache_prompt": True}).model_dump()
+                    response = reply_dict(api.create(**params, extra_body={"cache_prompt": True}), client.base_url)
             else:
-                response = api.create(**params).model_dump()
+                response = reply_dict(api.create(**params), client.base_url)
+        except NoAnswer as e:  # connect()'s clients: a timeout is not retried
+            raise LLMError(f"The LLM at {client.base_url} took the request and sent nothing back within "
+                           f"{client.timeout} s (not retried: a retry would wait as long again). Is the server "
+                           "stuck or overloaded? connect(timeout=...) sets how long a request may wait.") from e
         except openai.APITimeoutError as e:
             raise LLMError(f"The LLM at {self.conn.base_url} did not answer within the client's timeout "
                            f"({self.conn.client.timeout} s), after {self.conn.client.max_retries} retries.") from e
@@ -193,6 +239,10 @@ class Labeler:
     def _run(self, endpoint: str, requests: list[dict], max_tokens: int, what: str,
              pinned: str | None = None) -> list[dict]:
         whole(max_tokens, "max_tokens", 1)
+        if self.conn.server is not None and max_tokens >= self.conn.server.n_ctx:
+            raise LLMError(f"max_tokens={max_tokens} does not fit the bundled server's context of "
+                           f"{self.conn.server.n_ctx} tokens, which the prompt and the reply share; ask for fewer "
+                           "(or connect(n_ctx=...) for a larger context). Nothing was sent.")
         price = self.price  # refuses a paid endpoint without a price
         if self.budget_usd is not None:  # what this labeler spent so far (the servers' usage) counts too
             est = estimate_cost([r.get("prompt") or r.get("messages") for r in requests], price, max_tokens)
@@ -202,19 +252,42 @@ class Labeler:
                                      f"prices{f' on top of ${spent:,.2f} spent' if spent else ''}, above the cap of "
                                      f"${self.budget_usd:,.2f}; nothing was sent.")
         start = time.perf_counter()
+        pool = ThreadPoolExecutor(max_workers=max(self.concurrency, len(self.conn.servers)))
         try:
-            with ThreadPoolExecutor(max_workers=max(self.concurrency, len(self.conn.servers))) as pool:
-                jobs = pool.map(lambda i: self._request(endpoint, {**requests[i], "max_tokens": max_tokens}, pinned, i),
-                                range(len(requests)))
-                return list(tqdm(jobs, total=len(requests), desc=what, disable=not self.progress))
-        finally:
+            jobs = [pool.submit(self._request, endpoint, {**r, "max_tokens": max_tokens}, pinned, i)
+                    for i, r in enumerate(requests)]
+            pending = set(jobs)
+            with tqdm(total=len(jobs), desc=what, disable=not self.progress) as bar:
+                while pending:  # waited on in short steps: Ctrl-C is seen at once, not when a stuck request ends
+                    done, pending = wait(pending, timeout=0.25, return_when=FIRST_EXCEPTION)
+                    bar.update(len(done))
+                    for job in jobs:  # the run stops at its first failure (the first in order, if several)
+                        if job in done and job.exception() is not None:
+                            raise job.exception()
+            return [job.result() for job in jobs]
+        finally:  # after a failure or an interrupt, nothing waits for the requests still in flight
+            pool.shutdown(wait=False, cancel_futures=True)
             self.ledger.seconds += time.perf_counter() - start
 
     def generate(self, messages: list[list[dict]], labels: tuple[str, ...] = LABELS,
                  max_tokens: int = 12) -> pd.DataFrame:
-        """Generate-and-parse: one chat request per item (``messages``: a list of conversations, each a list of
-        role/content dicts). Returns the raw reply and the parsed label id (``ABSTAIN`` when the reply names no
-        single label)."""
+        """Generate-and-parse: one chat request per item, each reply parsed for the one label it names.
+
+        Args:
+            messages: a list of conversations, one per item, each a list of ``{"role": ..., "content": ...}`` dicts
+                (e.g. from ``llm.few_shot_messages``); for one item pass ``[conversation]``.
+            labels: the label names, their index being the label id (``LABELS``: NEGATIVE 0, POSITIVE 1).
+            max_tokens: the longest reply, in tokens.
+
+        Returns:
+            A DataFrame, one row per item: reply (the raw text) and label (its id, ``ABSTAIN`` when the reply names no
+            single label).
+
+        Raises:
+            TypeError: if ``messages`` is not a list of conversations.
+            BudgetExceeded: if the run's estimate is above ``budget_usd``, or a paid endpoint has no price.
+            LLMError: when the server cannot be reached, refuses, times out, or sends something that is not a reply.
+        """
         messages = text_list(messages, "messages")
         if not all(isinstance(m, list) and m and all(isinstance(t, dict) for t in m) for m in messages):
             raise TypeError("messages must be a list of conversations, each a list of {'role': ..., 'content': ...} "
@@ -225,8 +298,21 @@ class Labeler:
 
     def generate_json(self, messages: list[list[dict]], labels: tuple[str, ...] = LABELS,
                       max_tokens: int = 40) -> pd.DataFrame:
-        """Like ``generate`` for the JSON prompt: the label (read from the JSON, else from the text), whether the
-        reply held a valid JSON object, and the model's self-reported confidence (nan without one)."""
+        """Like ``generate`` for the JSON prompt (``llm.json_messages``), which asks for a label and a confidence.
+
+        Args:
+            messages: a list of conversations, one per item, as for :meth:`generate`.
+            labels: the label names, their index being the label id.
+            max_tokens: the longest reply, in tokens.
+
+        Returns:
+            :meth:`generate`'s DataFrame plus json_ok (whether the reply held a valid JSON object with a known label)
+            and confidence (the model's self-reported confidence in [0, 1], NaN without one). label is read from the
+            JSON, else from the text.
+
+        Raises:
+            TypeError, BudgetExceeded, LLMError: as :meth:`generate`.
+        """
         out = self.generate(messages, labels, max_tokens)
         parsed = [parse_json_reply(r, labels) for r in out["reply"]]
         out["json_ok"] = [lab != ABSTAIN for lab, _ in parsed]
@@ -235,9 +321,25 @@ class Labeler:
 
     def generate_batch(self, texts, batch_size: int = 10, labels: tuple[str, ...] = LABELS,
                        tokens_per_item: int = 6, shots: tuple[tuple[str, int], ...] = ()) -> pd.DataFrame:
-        """The lecture's batch prompting: ``batch_size`` texts per chat request (``batch_messages``, with ``shots``
-        as one solved batch), each reply parsed by ``parse_batch_reply``. One row per text: its batch, the label
-        (``ABSTAIN`` where the reply gave no single answer for that number), and its batch's reply and counts."""
+        """The lecture's batch prompting: ``batch_size`` texts per chat request (``batch_messages``), each reply parsed
+        by ``parse_batch_reply``, which aligns the answers by their numbers.
+
+        Args:
+            texts: the sentences, a list (not one string).
+            batch_size: texts per request, >= 1.
+            labels: the label names, their index being the label id.
+            tokens_per_item: reply tokens allowed per text (plus 8 per request).
+            shots: ``((text, label id), ...)``, given as one solved batch before the question; empty for none.
+
+        Returns:
+            A DataFrame, one row per text: batch (its request's number), label (``ABSTAIN`` where the reply gave no
+            single answer for its number), reply (the batch's raw text) and the batch's counts (unparseable,
+            out_of_range, out_of_order, answered, missing, duplicate).
+
+        Raises:
+            ValueError: for a ``batch_size`` below 1.
+            TypeError, BudgetExceeded, LLMError: as :meth:`generate`.
+        """
         texts = text_list(texts, "texts")
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
@@ -253,26 +355,37 @@ class Labeler:
 
     def score(self, prompts: list[str], words: tuple[str, ...] = (" negative", " positive"),
               top_logprobs: int | None = None, missing: str = "raise") -> np.ndarray:
-        """Logprob-scored: one completion token per item; returns log P(word) for each label word, shape
-        (n, len(words)). A word outside the returned top list gets the lowest returned logprob as an upper bound.
-        An item with *none* of the words in its top list has no answer (both bounds alike would read as P = 0.5):
-        ``missing="raise"`` refuses the run, ``missing="nan"`` gives NaN in its row, to be decided otherwise.
-        The words must share one leading-space convention (``" positive"`` and ``"positive"`` are different
-        tokens). ``top_logprobs`` defaults to 20 on the bundled server and to 5 elsewhere (OpenAI's cap)."""
+        """Logprob-scored labeling: one completion token per item, read as the log-probability of each label word.
+
+        A word outside the returned top list gets the lowest returned logprob as an upper bound. An item with *none*
+        of the words in its top list has no answer (both bounds alike would read as P = 0.5), so ``missing`` decides.
+        Turn the result into P(positive) with ``llm.proba_from_logprobs``.
+
+        Args:
+            prompts: one completion prompt per item, a list of strings (e.g. ``[scoring(t) for t in texts]``).
+            words: the label words, distinct, all with a leading space or all without (``" positive"`` and
+                ``"positive"`` are different tokens); their order is the columns' order.
+            top_logprobs: how many top tokens to ask for; None means 20 on the bundled server and 5 elsewhere
+                (OpenAI's cap).
+            missing: "raise" refuses a run where an item has none of the words; "nan" gives NaN in that item's row.
+
+        Returns:
+            A float array of shape (len(prompts), len(words)): log P(word) per item (natural log, <= 0).
+
+        Raises:
+            TypeError: if ``prompts`` is not a list of strings.
+            ValueError: for bad ``words``, ``missing`` or ``top_logprobs``; nothing is sent.
+            BudgetExceeded: if the run's estimate is above ``budget_usd``, or a paid endpoint has no price.
+            LLMError: when the server fails (as :meth:`generate`), returns no logprobs, or (``missing="raise"``) an item
+                has none of the words among its top tokens.
+        """
         prompts = text_list(prompts, "prompts")
         if not all(isinstance(p, str) for p in prompts):
             raise TypeError("prompts must be a list of strings (one completion prompt per item)")
-        words = text_list(words, "words")
+        words = _label_words(words)
         choice(missing, ("raise", "nan"), "missing (what an item with none of the words in its top list gets)")
         if top_logprobs is not None:
             whole(top_logprobs, "top_logprobs", 1)
-        if not all(isinstance(w, str) and w.strip() for w in words) or len(set(words)) < len(words):
-            raise ValueError(f"words must be distinct label words (non-empty strings), got {words}")
-        if len({w.startswith(" ") for w in words}) > 1:
-            raise ValueError(f"the label words {words} mix a leading space and none: ' positive' and 'positive' are "
-                             "different tokens, and the form the model does not use scores far lower, so one word "
-                             f"would win nearly every item. Give one form: {[' ' + w.lstrip() for w in words]} "
-                             f"(what follows 'Sentiment:') or {[w.lstrip() for w in words]}; nothing was sent.")
         top_logprobs_n = top_logprobs or (20 if self.conn.server is not None else 5)
         prefix = shared_prefix(prompts) if self.conn.server is not None else ""
         pinned = None
@@ -298,3 +411,17 @@ class Labeler:
         logp = np.array([[top.get(w, min(top.values())) for w in words] for top in tops], dtype=float)
         logp[none] = np.nan
         return logp
+
+
+def _label_words(words) -> list[str]:
+    """The label words of :meth:`Labeler.score`, checked before anything is sent: distinct non-empty strings that
+    share one leading-space convention."""
+    words = text_list(words, "words")
+    if not all(isinstance(w, str) and w.strip() for w in words) or len(set(words)) < len(words):
+        raise ValueError(f"words must be distinct label words (non-empty strings), got {words}")
+    if len({w.startswith(" ") for w in words}) > 1:
+        raise ValueError(f"the label words {words} mix a leading space and none: ' positive' and 'positive' are "
+                         "different tokens, and the form the model does not use scores far lower, so one word "
+                         f"would win nearly every item. Give one form: {[' ' + w.lstrip() for w in words]} "
+                         f"(what follows 'Sentiment:') or {[w.lstrip() for w in words]}; nothing was sent.")
+    return words

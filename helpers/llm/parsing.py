@@ -1,5 +1,7 @@
 """Reading replies: a label from free text or JSON, a batch reply aligned by number, and the top log-probabilities
-of a completion in each of the layouts servers send."""
+of a completion in each of the layouts servers send. Taught in notebook 04 (``Labeler`` calls these on every
+reply); deep dive 04b reads logprobs from its own async requests with :func:`read_top_logprobs`.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +10,16 @@ import math
 import re
 
 from helpers.labels import ABSTAIN, LABELS
+from helpers.llm.errors import LLMError
+
+
+def reply_dict(reply, endpoint: str) -> dict:
+    """A reply of the ``openai`` client as a dict. The client hands back a plain string when the body was not JSON
+    (a login or proxy page in HTML, with HTTP 200): an ``LLMError`` that names the endpoint."""
+    if hasattr(reply, "model_dump"):
+        return reply.model_dump()
+    raise LLMError(f"The server at {endpoint} answered with something that is not an OpenAI-style JSON reply "
+                   f"({str(reply)[:80]!r}); is it an OpenAI-compatible endpoint (its address usually ends in /v1)?")
 
 
 def parse_label(reply: str | None, labels: tuple[str, ...] = LABELS) -> int:
@@ -78,10 +90,17 @@ def parse_json_reply(reply: str | None, labels: tuple[str, ...] = LABELS) -> tup
 
 
 def read_top_logprobs(choice: dict) -> dict[str, float]:
-    """The first generated token's top log-probabilities as {token: logprob}, from one completion choice in any of
-    the layouts servers send: llama.cpp's server and OpenAI's chat completions put them in
-    ``logprobs.content[0].top_logprobs`` (a list of {token, logprob}); OpenAI's legacy completions and
-    llama-cpp-python in ``logprobs.top_logprobs[0]`` (a dict). Empty when the choice holds none."""
+    """The first generated token's top log-probabilities, from one completion choice in any of the layouts servers
+    send: llama.cpp's server and OpenAI's chat completions put them in ``logprobs.content[0].top_logprobs`` (a list
+    of {token, logprob}); OpenAI's legacy completions and llama-cpp-python in ``logprobs.top_logprobs[0]`` (a dict).
+
+    Args:
+        choice: one choice of a reply as a dict, e.g. ``response.model_dump()["choices"][0]``.
+
+    Returns:
+        ``{token: logprob}`` (natural log), the likeliest first where a token string repeats; empty when the choice
+        holds none.
+    """
     logprobs = choice.get("logprobs") or {}
     if content := logprobs.get("content"):
         out: dict[str, float] = {}

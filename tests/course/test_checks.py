@@ -146,7 +146,7 @@ class FakeScorer:
     def __init__(self):
         self.calls = 0
 
-    def score(self, prompts, words=(" negative", " positive")):
+    def score(self, prompts, words=(" negative", " positive"), missing="raise"):
         import numpy as np
 
         self.calls += len(prompts)
@@ -296,6 +296,13 @@ def test_ex06c_a_million_passes_the_fewest_machines_and_fails_its_non_answers(ca
     (0.00, -0.01, 0.01, 0.005, True),  # within the noise, the prediction inside the interval
     (0.00, -0.01, 0.01, 0.05, False),  # within the noise, a confident prediction
     (0.00, -0.01, 0.01, -0.02, False),
+    # an interval that straddles 0 with the effect off centre: only a prediction inside it holds, on either side
+    (0.01, -0.01, 0.03, 0.10, False),  # same side as the effect, beyond the interval
+    (0.01, -0.01, 0.03, -0.05, False),  # the other side, beyond the interval
+    (0.01, -0.01, 0.03, 0.02, True),
+    (0.01, -0.01, 0.03, -0.005, True),
+    (0.01, -0.01, 0.03, 0.03, True),  # on its edge
+    (-0.02, -0.03, -0.01, -0.25, True),  # beyond the noise below 0, predicted below 0
 ])
 def test_the_one_rule_for_predictions(effect, low, high, predicted, holds):
     if holds:

@@ -123,6 +123,23 @@ def mismatches(table):
                                                    for p in row["parts"]])]
 
 
+# Each claim's verdict on the committed benchmark results, written out: a change to a spec, to the rule or to a
+# result that moves a verdict fails here until this table (and the prose that quotes the verdict) is updated.
+EXPECTED_VERDICTS = {
+    "slip_cost": "does not hold", "label_price": "not testable", "al_saving": "does not hold", "al_200": "partly",
+    "slip_entropy": "partly", "ws_saving": "does not hold", "slip_alpha": "does not hold", "lm_vs_mv": "holds",
+    "quantity": "holds", "llm_cost": "partly", "llm_150x": "does not hold", "few_shot": "not testable",
+    "categories": "holds", "price_gpt4": "does not hold", "price_gpt35": "does not hold",
+    "price_haiku": "does not hold", "noise_rate": "holds", "ws_noise": "holds", "noise_handling": "partly",
+    "hybrid_cost": "partly",
+}
+
+
+@pytest.mark.data
+def test_every_claim_has_its_expected_verdict(claims):
+    assert claims["verdict"].to_dict() == EXPECTED_VERDICTS
+
+
 @pytest.mark.data
 def test_every_verdict_is_the_rules(claims):
     assert set(claims["verdict"]) <= set(scoreboard.VERDICTS)
@@ -139,23 +156,15 @@ def test_a_typed_verdict_is_caught(claims):
 @pytest.mark.data
 def test_the_rows_the_issue_rejudged_compare_like_with_like(claims):
     """Issue 31, section 2: what each re-judged row now compares."""
-    al = results.benchmark("active_learning")
-    test = {s["setup"]: s for s in al["test"]["setups"]}
-    own = test["random (Baal MLP)"]["labels to reach"] / test[al["recommended"]]["labels to reach"]
-    assert claims.loc["al_saving", "parts"][0].value == pytest.approx(own)  # the query's own saving, same network
+    assert claims.loc["al_saving", "parts"][0].value == pytest.approx(1.70, abs=0.005)  # the query's own, same net
     lm = claims.loc["lm_vs_mv", "parts"][0]
     assert lm.interval[0] < lm.value < lm.interval[1]  # an interval, not a bare difference
     cost, = claims.loc["llm_150x", "parts"]
-    led = results.benchmark("llm_labeling")["ledger"]
-    from helpers.pricing import HUMAN_PRICE, token_cost
-    gpt4 = token_cost(led["prompt_tokens"], led["completion_tokens"], "gpt-4") / led["requests"]
-    assert cost.value == pytest.approx(HUMAN_PRICE / gpt4)  # priced at GPT-4, as the slide says
+    assert cost.value == pytest.approx(84.53, abs=0.01)  # priced at GPT-4, as the slide says
     assert claims.loc["few_shot", "verdict"] == "not testable"  # 0.00 -> 0.47 is a format failure
     assert len(claims.loc["al_200", "parts"]) == 2 and len(claims.loc["noise_handling", "parts"]) == 2
-    hybrid = results.benchmark("hybrid_pipeline")
     assert "random human labels" in claims.loc["hybrid_cost", "parts"][1].what
-    assert claims.loc["hybrid_cost", "parts"][1].value == pytest.approx(
-        hybrid["hybrid_accuracy"] - hybrid["human_random_accuracy"], abs=1e-3)
+    assert claims.loc["hybrid_cost", "parts"][1].value == pytest.approx(-0.0022, abs=1e-4)
     assert "same" in claims.loc["llm_cost", "measured"]  # the LLM and one rater on the same sentences
     for added in ("ws_noise", "price_gpt35", "price_haiku", "slip_entropy", "slip_alpha", "slip_cost"):
         assert added in claims.index

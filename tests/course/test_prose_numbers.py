@@ -191,7 +191,7 @@ def python_floor() -> tuple[str]:
 
 # (the page, its words with {} where a figure goes, where the figures come from, the figures as the page writes them)
 MEASURED = [
-    ("README.md", "(**real data** ({} movie-review sentences, each rated by {} real people)", "data/README.md",
+    ("README.md", "**real data** ({} movie-review sentences, each rated by {} real people)", "data/README.md",
      lambda: (movies_card()[1], movies_card()[3].split(" (")[0])),
     ("README.md", "You need Python ≥ {},", "pyproject.toml", python_floor),
     ("docs/setup.md", "| Linux | Python ≥ {} and", "pyproject.toml", python_floor),

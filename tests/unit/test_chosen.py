@@ -2,7 +2,7 @@
 
 import json
 
-from helpers import chosen
+from helpers import chosen, llm
 from helpers.internal.paths import ROOT
 
 
@@ -16,4 +16,4 @@ def test_a_table_without_the_shots_is_refused():
     import pytest
 
     with pytest.raises(ValueError, match="not in this table"):
-        chosen.chosen_prompt(pd.DataFrame({"id": ["1"], "text": ["a"], "label": [1]}))
+        llm.chosen_prompt(pd.DataFrame({"id": ["1"], "text": ["a"], "label": [1]}))

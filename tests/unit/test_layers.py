@@ -56,3 +56,19 @@ def test_an_unknown_module_names_the_known_ones():
 
     with pytest.raises(AttributeError, match="its modules are active, chosen, cost"):
         helpers.stat  # noqa: B018
+
+
+def long_functions(paths, limit=60):
+    """Functions of more than ``limit`` lines, as "path:name (lines)"."""
+    return [f"{p.relative_to(ROOT) if p.is_relative_to(ROOT) else p.name}:{n.name} ({n.end_lineno - n.lineno + 1})"
+            for p in paths for n in ast.walk(ast.parse(p.read_text(), str(p)))
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.end_lineno - n.lineno + 1 > limit]
+
+
+def test_no_function_is_over_60_lines_in_the_package_or_the_course():
+    assert long_functions([*(ROOT / "helpers").rglob("*.py"), *(ROOT / "course").glob("*.py")]) == []
+
+
+def test_the_length_check_can_fail(tmp_path):
+    (tmp_path / "long.py").write_text("def f():\n" + "    x = 1\n" * 60)
+    assert long_functions([tmp_path / "long.py"]) == ["long.py:f (61)"]
