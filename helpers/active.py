@@ -16,7 +16,7 @@ from sklearn.linear_model import LogisticRegression
 from helpers.features import C_FEW_LABELS, EMBEDDING_DIM, classifier
 from helpers.internal.seeding import numpy_global_seed
 from helpers.labels import NEGATIVE, POSITIVE
-from helpers.validate import choice, share, whole
+from helpers.validate import choice, proba_rows, share, whole
 
 with warnings.catch_warnings():  # Baal draws its progress bars with tqdm.autonotebook, which warns on its first import
     warnings.simplefilter("ignore")  # in a notebook that it is "experimental": nothing a student can act on
@@ -55,6 +55,7 @@ def least_confidence(proba) -> np.ndarray:
     Returns:
         A float array of shape (n,), from 0 (sure) to 1 - 1/classes (a uniform guess).
     """
+    proba = proba_rows(proba)
     return 1 - np.max(proba, axis=1)
 
 
@@ -67,7 +68,7 @@ def margin(proba) -> np.ndarray:
     Returns:
         A float array of shape (n,), in [0, 1]: 0 for a tie between the top two, 1 for a sure prediction.
     """
-    top2 = np.sort(proba, axis=1)[:, -2:]
+    top2 = np.sort(proba_rows(proba), axis=1)[:, -2:]
     return top2[:, 1] - top2[:, 0]
 
 
@@ -81,7 +82,7 @@ def entropy(proba, base: float = np.e) -> np.ndarray:
     Returns:
         A float array of shape (n,), from 0 (sure) to log(classes) in that base.
     """
-    proba = np.asarray(proba, dtype=float)
+    proba = np.asarray(proba_rows(proba), dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = np.where(proba > 0, proba * np.log(proba), 0.0)
     return -terms.sum(axis=1) / np.log(base)
@@ -140,7 +141,7 @@ def cold_start(X, n: int, how: str = "random", seed: int = 0) -> np.ndarray:
         ValueError: for an unknown ``how``, or ``n`` outside 1..pool size.
     """
     choice(how, ("random", "clusters"), "cold start")
-    if not 1 <= n <= len(X):
+    if not 1 <= whole(n, "n (items to label first)", 1) <= len(X):
         raise ValueError(f"n must be in 1..{len(X)} (the pool size), got {n}")
     if how == "random":
         return np.random.default_rng(seed).choice(len(X), size=n, replace=False)

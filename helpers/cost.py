@@ -14,7 +14,7 @@ from helpers.data import ratings_matrix
 from helpers.internal.seeding import SEED
 from helpers.labels import ABSTAIN, draw_raters, majority_vote, vote
 from helpers.pricing import HUMAN_MINUTES, HUMAN_PRICE
-from helpers.validate import choice, finite, whole
+from helpers.validate import choice, finite, share, whole
 
 HOURS_PER_WORK_YEAR = 2_000  # 50 weeks x 40 hours
 
@@ -46,9 +46,7 @@ class LabelingCost:
             raise ValueError(f"prices and minutes must be >= 0 and annotators_per_item >= 1: {e}") from None
 
     def labels(self, n_items: int) -> int:
-        if n_items < 0:
-            raise ValueError(f"n_items must be >= 0, got {n_items}")
-        return n_items * self.annotators_per_item
+        return finite(n_items, "n_items", 0) * self.annotators_per_item  # a point of a budget curve may be fractional
 
     def dollars(self, n_items: int) -> float:
         """Dollars for labeling ``n_items`` items (every annotator paid).
@@ -200,6 +198,7 @@ def stop_paying_at(summary: pd.DataFrame, min_gain: float = 0.01) -> int:
     Returns:
         That k as an int; the largest k in ``summary`` if the gain never falls below ``min_gain``.
     """
+    share(min_gain, "min_gain (an accuracy gain)")
     odd = [k for k in summary.index if k % 2 == 1 and k + 2 in summary.index]
     for k in odd:
         if summary.loc[k + 2, "mean"] - summary.loc[k, "mean"] < min_gain:

@@ -12,7 +12,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from helpers.features import classifier, soft_label_fit, tfidf_classifier
 from helpers.internal.seeding import numpy_global_seed
 from helpers.labels import ABSTAIN, draw_raters, vote
-from helpers.validate import choice, share, shares, text_list
+from helpers.validate import choice, proba_rows, share, shares, text_list
 
 
 # ----------------------------------------------------------------------------------------------- pred_probs
@@ -63,6 +63,19 @@ def _check_labels(labels, n: int) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------------------------- find + score
+def _labels_and_proba(labels, proba) -> tuple[np.ndarray, np.ndarray]:
+    """One class id per item and one row of class probabilities per item, checked before cleanlab sees them."""
+    proba = proba_rows(proba, "proba (out-of-fold class probabilities)")
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or labels.dtype.kind not in "iu" or len(labels) != len(proba):
+        raise ValueError(f"labels must be one class id (0 .. {proba.shape[1] - 1}) per row of proba ({len(proba)}), "
+                         f"got {labels.dtype} values of shape {labels.shape}")
+    if labels.min() < 0 or labels.max() >= proba.shape[1]:
+        raise ValueError(f"labels must be class ids 0 .. {proba.shape[1] - 1}, the columns of proba; got values from "
+                         f"{labels.min()} to {labels.max()} (ABSTAIN rows have no label to check: leave them out)")
+    return labels, proba
+
+
 def label_quality(labels, proba) -> np.ndarray:
     """cleanlab's label-quality score (self-confidence): low = likely mislabeled.
 
@@ -75,7 +88,7 @@ def label_quality(labels, proba) -> np.ndarray:
     """
     from cleanlab.rank import get_label_quality_scores
 
-    return get_label_quality_scores(np.asarray(labels), proba, method="self_confidence")
+    return get_label_quality_scores(*_labels_and_proba(labels, proba), method="self_confidence")
 
 
 def find_label_issues(labels, proba) -> np.ndarray:
@@ -90,7 +103,7 @@ def find_label_issues(labels, proba) -> np.ndarray:
     """
     from cleanlab.filter import find_label_issues as cleanlab_find
 
-    return cleanlab_find(np.asarray(labels), proba)
+    return cleanlab_find(*_labels_and_proba(labels, proba))
 
 
 def precision_recall(flags, is_error) -> tuple[float, float]:

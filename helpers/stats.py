@@ -104,8 +104,8 @@ def _z(level: float) -> float:
 def proportion_interval(p: float, n: int, level: float = 0.9) -> tuple[float, float]:
     """Normal-approximation (Wald) interval of a share ``p`` measured on ``n`` items (an error rate, an accuracy),
     clipped to [0, 1]. Returns (low, high)."""
-    if not 0 <= p <= 1 or n < 1:
-        raise ValueError(f"need a share in [0, 1] and n >= 1, got p={p!r}, n={n!r}")
+    if not 0 <= p <= 1 or isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"need a share in [0, 1] and a whole number n >= 1, got p={p!r}, n={n!r}")
     half = _z(level) * (p * (1 - p) / n) ** 0.5
     return max(0.0, p - half), min(1.0, p + half)
 

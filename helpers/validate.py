@@ -89,3 +89,19 @@ def shares(values, what: str):
         hint = " (shares: give 0.8, not 80)" if 1 < out.max() <= 100 and out.min() >= 0 else ""
         raise ValueError(f"{what} must be numbers from 0 to 1{hint}, got values from {out.min():g} to {out.max():g}")
     return out
+
+
+def proba_rows(proba, what: str = "proba"):
+    """``proba`` as an array of shape (items, classes) whose rows are probabilities (each a share, each row summing
+    to 1); one probability per item, NaN, text or percentages are refused."""
+    import numpy as np
+
+    out = shares(proba, what)
+    if out.ndim != 2 or out.shape[0] == 0 or out.shape[1] < 2:
+        raise ValueError(f"{what} must be a table of class probabilities, one row per item and one column per class "
+                         f"(e.g. model.predict_proba(X)), got shape {out.shape}")
+    sums = out.sum(axis=1)
+    if not np.allclose(sums, 1, atol=1e-3):
+        raise ValueError(f"each row of {what} must sum to 1 (probabilities over the classes); row sums run from "
+                         f"{sums.min():g} to {sums.max():g}")
+    return np.asarray(proba)  # checked, in its own dtype: the scores computed from it stay as they were

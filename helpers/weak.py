@@ -355,6 +355,8 @@ def log_odds_weight(alpha):
     Raises:
         ValueError: for an accuracy outside [0, 1].
     """
+    if np.asarray(alpha).dtype.kind not in "biuf":
+        raise TypeError(f"accuracies are numbers in [0, 1] (NaN: unknown), got {str(alpha)[:40]!r}")
     alpha = np.asarray(alpha, dtype=float)
     if ((alpha < 0) | (alpha > 1)).any():
         raise ValueError(f"accuracies are in [0, 1], got {alpha[(alpha < 0) | (alpha > 1)][:3].tolist()}")

@@ -32,7 +32,7 @@ def test_bad_cost_parameters(kwargs):
 def test_bad_counts():
     with pytest.raises(ValueError, match="need 0 <= labeled <= needed, got labeled=10, needed=5"):
         cost.remaining_cost(labeled=10, needed=5)
-    with pytest.raises(ValueError, match="n_items must be >= 0, got -1"):
+    with pytest.raises(ValueError, match="n_items must be a finite number >= 0, got -1"):
         cost.LabelingCost().dollars(-1)
 
 

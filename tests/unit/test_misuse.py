@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from helpers import active, cost, features, labels, llm, noise, pipeline, scale, stats, weak
+from helpers.internal.paths import ROOT
 
 NAN = float("nan")
 
@@ -353,3 +354,19 @@ def test_sweep_nan_negative_zero_percent_and_text_are_refused_with_a_message(nam
     assert len(message) > 20 and any(str(v).lower() in message.lower() for v in (value, repr(value))), message
     if value == 80:
         assert "0.8, not 80" in message, message
+
+
+# ----------------------------------------------------------------------------------------------- the probe set
+def test_the_misuse_probes_end_in_clear_errors_or_in_documented_results(monkeypatch):
+    """benchmarks/misuse_probes.py: every probe ends in a clear error of the series' own, or returns one of the
+    results its docstring documents (a fractional point of a budget curve is priced; k=None draws every rater; an
+    unknown accuracy weighs 0; one class only is a valid set of labels); none ends in a library's raw error or hangs."""
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    import misuse_probes
+
+    outcomes = {(name, repr(value)[:30]): misuse_probes.outcome(call, value)[0]
+                for name, call, kind in misuse_probes.PROBES for value in misuse_probes.BAD[kind]}
+    assert "raw" not in outcomes.values() and "hang" not in outcomes.values()
+    accepted = sorted(k for k, v in outcomes.items() if v == "accepted")
+    assert accepted == [("LabelingCost.dollars n_items", "2.5"), ("draw_raters k", "None"),
+                        ("label_quality labels", "array([0, 0, 0, 0, 0, 0, 0, 0,"), ("log_odds_weight accuracy", "nan")]
