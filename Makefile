@@ -75,11 +75,11 @@ test: data lint labelstudio-start
 lint: setup
 	$(PY) -m ruff check .
 
-# The quick tier, for someone changing one helper: offline, on a fresh clone with no data: no notebook, browser,
-# server, download or real training run (marked slow) and nothing that reads the data archive, its embeddings or a
-# bundled model (marked data); `make test` runs everything.
+# The quick tier, for someone changing one helper: the unit tests (tests/unit/), offline, on a fresh clone with no
+# data: no notebook, browser, server, download or real training run (marked slow) and nothing that reads the data
+# archive, its embeddings or a bundled model (marked data); `make test` runs everything.
 unit: setup
-	$(PY) -m pytest tests -m "not slow and not data"
+	$(PY) -m pytest tests/unit -m "not slow and not data"
 
 nbval: data labelstudio-start
 	$(PY) -m pytest notebooks $(NBVAL); status=$$?; $(PY) -m helpers.internal.labelstudio_server stop; exit $$status
