@@ -144,8 +144,9 @@ class LocalServer:
             self.stop(grace=0)
             raise
 
-    def post(self, path: str, body: dict, timeout: float = 120.0) -> dict:
-        """POST to one of llama.cpp's own endpoints (``/slots/0?action=...``); an ``LLMError`` if it fails."""
+    def post(self, path: str, body: dict, timeout: float = 30.0) -> dict:
+        """POST to one of llama.cpp's own endpoints (``/slots/0?action=...``); an ``LLMError`` if it fails or does
+        not answer within ``timeout`` s (as long as ``connect()``'s requests wait by default)."""
         request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=json.dumps(body).encode(),
                                          headers={"Content-Type": "application/json"})
         try:
