@@ -1,6 +1,7 @@
 """Checks for the "your turn" exercises: each says what is right or what to look at, not just pass/fail.
 
-A check prints a confirmation when the answer is right and raises ``AssertionError`` with a hint when it is not.
+A check prints a confirmation when the answer is right and raises :class:`CheckFailed` (an ``AssertionError``) with
+a hint when it is not, shown in the notebook as that one message rather than a traceback into this file.
 """
 
 from __future__ import annotations
@@ -15,36 +16,44 @@ from helpers.labels import ABSTAIN
 from helpers.pricing import HUMAN_PRICE
 
 
+class CheckFailed(AssertionError):
+    """An exercise's answer is missing or wrong: the message says what to look at. IPython shows it as one line
+    (``_render_traceback_``), not as a traceback into the check's code, which is not the student's to debug."""
+
+    def _render_traceback_(self):
+        return [f"\x1b[31m{type(self).__name__}\x1b[0m: {self}"]
+
+
 def _ok(message: str) -> None:
     print(f"Correct: {message}")
 
 
 def _number(answer, what: str = "a number") -> float:
-    """The answer as a float, or an ``AssertionError`` with a hint (a string, a list or NaN is not an answer)."""
+    """The answer as a float, or a :class:`CheckFailed` with a hint (a string, a list or NaN is not an answer)."""
     if isinstance(answer, bool) or not isinstance(answer, (int, float, np.integer, np.floating)) \
             or not math.isfinite(answer):
-        raise AssertionError(f"Give {what} (a Python number such as 12.5), not {answer!r}.")
+        raise CheckFailed(f"Give {what} (a Python number such as 12.5), not {answer!r}.")
     return float(answer)
 
 
 def _prediction(predicted, what: str) -> float:
     """A prediction of the measured effect, as a number (``None``: not answered yet)."""
     if predicted is None:
-        raise AssertionError(f"Your turn: set {what}, your prediction of the measured effect, before the check runs.")
+        raise CheckFailed(f"Your turn: set {what}, your prediction of the measured effect, before the check runs.")
     return _number(predicted, what)
 
 
 def judged(effect: float, low: float, high: float, predicted: float, hint: str, *, unit: str = "") -> str:
     """The one rule every decision check applies: the prediction holds when the measured effect is beyond its noise
     (its 90% interval excludes 0) in the direction predicted, or when the prediction lies inside that interval.
-    Returns the sentence that says which. Otherwise raises ``AssertionError`` with ``hint`` (where to look), and
+    Returns the sentence that says which. Otherwise raises :class:`CheckFailed` with ``hint`` (where to look), and
     not the measurement, which would give the answer away."""
     measured = f"measured {effect:+.4f}{unit} (90% interval {low:+.4f} to {high:+.4f})"
     if (low > 0 or high < 0) and np.sign(predicted) == np.sign(effect):
         return f"{measured}, beyond its noise in the direction you predicted ({predicted:+.4f})"
     if low <= predicted <= high:
         return f"{measured}; your prediction {predicted:+.4f} lies inside the interval"
-    raise AssertionError(f"Not this time: your prediction ({predicted:+.4f}{unit}) is neither inside the interval of "
+    raise CheckFailed(f"Not this time: your prediction ({predicted:+.4f}{unit}) is neither inside the interval of "
                          f"what the check measured nor beyond its noise on the same side. {hint}")
 
 
@@ -55,26 +64,26 @@ def ex01_panel(k, predicted_accuracy, movies: pd.DataFrame, *, target: float = 0
     make (``seed``): passes when ``k`` is the smallest size whose mean agreement reaches the target there and the
     prediction is within a point of it. Returns the measured table (k, mean, min, max over the draws)."""
     if k is None or predicted_accuracy is None:
-        raise AssertionError("Your turn: set k (annotators per sentence) and predicted_accuracy (a share, e.g. 0.95).")
+        raise CheckFailed("Your turn: set k (annotators per sentence) and predicted_accuracy (a share, e.g. 0.95).")
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
-        raise AssertionError(f"Give k as a whole number of annotators, not {k!r}.")
+        raise CheckFailed(f"Give k as a whole number of annotators, not {k!r}.")
     if not 1 <= k <= max_k:
-        raise AssertionError(f"k must be between 1 and {max_k}: the held-out reference needs raters left over, and "
+        raise CheckFailed(f"k must be between 1 and {max_k}: the held-out reference needs raters left over, and "
                              "every sentence has at least 15 (section 4).")
     predicted = _number(predicted_accuracy, "predicted_accuracy as a share between 0 and 1")
     if not 0 <= predicted <= 1:
-        raise AssertionError(f"predicted_accuracy is a share between 0 and 1, not {predicted}.")
+        raise CheckFailed(f"predicted_accuracy is a share between 0 and 1, not {predicted}.")
     curve = cost.majority_vote_curve(movies, ks=range(1, max_k + 1), n_resamples=n_resamples, seed=seed)
     measured = curve.groupby("k")["acc_heldout"].agg(["mean", "min", "max"])
     if measured.loc[k, "mean"] < target:
-        raise AssertionError(f"On new draws of raters, a {k}-rater vote falls short of {target:.1%} agreement with the "
+        raise CheckFailed(f"On new draws of raters, a {k}-rater vote falls short of {target:.1%} agreement with the "
                              "held-out raters. Read the held-out curve of section 4, not the full-panel one.")
     cheapest = int(measured.index[measured["mean"] >= target][0])
     if k > cheapest:
-        raise AssertionError(f"A {k}-rater panel reaches {target:.1%}, but so does a smaller, cheaper one: every extra "
+        raise CheckFailed(f"A {k}-rater panel reaches {target:.1%}, but so does a smaller, cheaper one: every extra "
                              "annotator is another $0.30 per sentence (section 4's curve).")
     if abs(predicted - measured.loc[k, "mean"]) > 0.01:
-        raise AssertionError(f"k = {k} is the right panel, but your prediction is more than a point away from what new "
+        raise CheckFailed(f"k = {k} is the right panel, but your prediction is more than a point away from what new "
                              "draws measure: read the held-out curve of section 4 at your k.")
     _ok(f"{k} annotators per sentence: {measured.loc[k, 'mean']:.1%} agreement with the held-out raters on new draws "
         f"(range {measured.loc[k, 'min']:.1%} to {measured.loc[k, 'max']:.1%}), your prediction {predicted:.1%}; "
@@ -111,16 +120,16 @@ def ex02_query_strategy(strategy, predicted_gain, X_pool, y_pool, X_eval, y_eval
     from helpers import active, stats
 
     if strategy is None:
-        raise AssertionError("Your turn: define my_strategy(classifier, X_pool, n_instances) and return the "
+        raise CheckFailed("Your turn: define my_strategy(classifier, X_pool, n_instances) and return the "
                              "indices of the pool items to label; set predicted_gain.")
     if not callable(strategy):
-        raise AssertionError(f"my_strategy must be a function, not {type(strategy).__name__}.")
+        raise CheckFailed(f"my_strategy must be a function, not {type(strategy).__name__}.")
     predicted = _prediction(predicted_gain, "predicted_gain (mean accuracy over the run minus random's, e.g. 0.01)")
     if len(seeds) < 2:
         raise ValueError("at least two seeds: one seed has no spread to judge a difference by")
     try:
         if _is_uncertainty_sampling(strategy, X_pool, y_pool, batch):
-            raise AssertionError("That is uncertainty sampling, which section 3 already ran: it picks the same "
+            raise CheckFailed("That is uncertainty sampling, which section 3 already ran: it picks the same "
                                  "batch. What should a batch contain besides the least sure? (section 3, and the "
                                  "practice deep dive, sections 1-2)")
         setups = {"yours": dict(strategy=strategy), "random": dict(strategy="random"),
@@ -128,7 +137,7 @@ def ex02_query_strategy(strategy, predicted_gain, X_pool, y_pool, X_eval, y_eval
         curves = active.learning_curves(X_pool, y_pool, X_eval, y_eval, setups, seeds=seeds, budget=budget,
                                         batch=batch)
     except (TypeError, ValueError, IndexError) as err:
-        raise AssertionError(f"Your strategy failed inside the loop: {err}. It receives the learner (call "
+        raise CheckFailed(f"Your strategy failed inside the loop: {err}. It receives the learner (call "
                              "classifier.predict_proba(X_pool)), the unlabeled rows and n_instances, and must "
                              "return n_instances distinct row numbers of X_pool.") from None
     per_seed = pd.DataFrame({s: active.area_under_curve(c) for s, c in curves.groupby("seed")}).T
@@ -172,23 +181,23 @@ def ex03_own_lfs(my_lfs, predicted_gain, table: pd.DataFrame, L: np.ndarray, y, 
     from helpers import stats, weak
 
     if my_lfs is None:
-        raise AssertionError("Your turn: write two or more LFs with @labeling_function() and list them in my_lfs; "
+        raise CheckFailed("Your turn: write two or more LFs with @labeling_function() and list them in my_lfs; "
                              "set predicted_gain.")
     if not isinstance(my_lfs, (list, tuple)) or len(my_lfs) < 2:
-        raise AssertionError("my_lfs must be a list of two or more labeling functions, e.g. [lf_a, lf_b].")
+        raise CheckFailed("my_lfs must be a list of two or more labeling functions, e.g. [lf_a, lf_b].")
     if not all(isinstance(lf, LabelingFunction) for lf in my_lfs):
-        raise AssertionError("Decorate each function with @labeling_function() so that Snorkel can apply it.")
+        raise CheckFailed("Decorate each function with @labeling_function() so that Snorkel can apply it.")
     predicted = _prediction(predicted_gain, "predicted_gain (a change in the label model's accuracy, e.g. 0.01)")
     try:
         L_new = PandasLFApplier(lfs=list(my_lfs)).apply(table[["text"]], progress_bar=False)
     except AttributeError as err:
-        raise AssertionError(f"Your LFs receive only the text (x.text); {err}.") from None
+        raise CheckFailed(f"Your LFs receive only the text (x.text); {err}.") from None
     silent = [lf.name for lf, fires in zip(my_lfs, (L_new != ABSTAIN).any(axis=0)) if not fires]
     if silent:
-        raise AssertionError(f"{silent} never vote on any sentence: check the words you look for (lower case?).")
+        raise CheckFailed(f"{silent} never vote on any sentence: check the words you look for (lower case?).")
     for k, lf in enumerate(my_lfs):
         if _repeats(L_new[:, k], np.column_stack([L, L_new[:, :k]])) is not None:
-            raise AssertionError(f"{lf.name} votes like an LF already in the set, on the same sentences: it adds no "
+            raise CheckFailed(f"{lf.name} votes like an LF already in the set, on the same sentences: it adds no "
                                  "evidence, only weight (the deep dive 03b, section 2). What do the others not know?")
     y, split = np.asarray(y), np.asarray(split)
     train = split == "train"
@@ -203,7 +212,7 @@ def ex03_own_lfs(my_lfs, predicted_gain, table: pd.DataFrame, L: np.ndarray, y, 
     table_out = pd.DataFrame(rows).T.astype({"LFs": int})
     coverage_drop = rows["the notebook's LFs"]["train coverage"] - rows["with yours"]["train coverage"]
     if coverage_drop > max_coverage_drop:
-        raise AssertionError(f"Coverage fell by {coverage_drop:.1%}: more ties between votes leave more sentences "
+        raise CheckFailed(f"Coverage fell by {coverage_drop:.1%}: more ties between votes leave more sentences "
                              "unlabeled. Do your LFs contradict the others where they fire? (section 4)")
     before, after = correct.values()
     both = ~np.isnan(before) & ~np.isnan(after)
@@ -229,19 +238,19 @@ def ex04_prompt(template, predicted_gain, labeler, items: pd.DataFrame, *, shown
     from helpers.stats import auroc_gap_interval
 
     if template is None:
-        raise AssertionError("Your turn: write my_template, a string with {text} where the review goes; set "
+        raise CheckFailed("Your turn: write my_template, a string with {text} where the review goes; set "
                              "predicted_gain.")
     if not isinstance(template, str) or "{text}" not in template:
-        raise AssertionError("my_template must be a string that contains {text}, where each review goes.")
+        raise CheckFailed("my_template must be a string that contains {text}, where each review goes.")
     try:
         template.format(text="")
     except (KeyError, IndexError, ValueError):
-        raise AssertionError("my_template has braces other than {text}: write a literal brace as {{ or }}.") from None
+        raise CheckFailed("my_template has braces other than {text}: write a literal brace as {{ or }}.") from None
     predicted = _prediction(predicted_gain, "predicted_gain (your AUROC minus the zero-shot prompt's, e.g. 0.03)")
     zero_shot = llm.ScoringPrompt(shots=())
     probe = "A probe sentence."
     if any(" ".join(template.format(text=probe).split()) == " ".join(p(probe).split()) for p in (zero_shot, *shown)):
-        raise AssertionError("That is a prompt this notebook already ran (sections 2-3). Write your own: what would "
+        raise CheckFailed("That is a prompt this notebook already ran (sections 2-3). Write your own: what would "
                              "tell this small model more about the task?")
     items = items[[t not in template for t in items["text"]]]
     texts, y = [" ".join(t.split()) for t in items["text"]], items["label"].to_numpy()
@@ -285,27 +294,27 @@ def ex05_remedy(relabel_budget, remedy, predicted_gain, quality, noisy, second, 
     from helpers.validate import choice
 
     if relabel_budget is None or remedy is None:
-        raise AssertionError("Your turn: set relabel_budget (a number of labels), remedy and predicted_gain.")
+        raise CheckFailed("Your turn: set relabel_budget (a number of labels), remedy and predicted_gain.")
     quality, noisy, second = np.asarray(quality), np.asarray(noisy), np.asarray(second)
     if quality.dtype.kind not in "iuf" or quality.shape != noisy.shape or second.shape != noisy.shape \
             or not np.isfinite(quality).all():
-        raise AssertionError(f"quality and second need one number per train label ({len(noisy):,}); got quality "
+        raise CheckFailed(f"quality and second need one number per train label ({len(noisy):,}); got quality "
                              f"{quality.dtype} of shape {quality.shape}, second of shape {second.shape}. Pass "
                              "noise.label_quality(noisy, proba) of the same train labels, unchanged.")
     if isinstance(relabel_budget, bool) or not isinstance(relabel_budget, (int, np.integer)) \
             or not 0 <= relabel_budget <= len(noisy):
-        raise AssertionError(f"relabel_budget is a whole number of labels from 1 to {len(noisy):,}.")
+        raise CheckFailed(f"relabel_budget is a whole number of labels from 1 to {len(noisy):,}.")
     try:
         choice(remedy, REMEDIES, "remedy")
     except ValueError as err:
-        raise AssertionError(str(err)) from None
+        raise CheckFailed(str(err)) from None
     if relabel_budget == 0 or remedy == "do nothing":
-        raise AssertionError("Reviewing nothing, or doing nothing with what you reviewed, is the baseline the check "
+        raise CheckFailed("Reviewing nothing, or doing nothing with what you reviewed, is the baseline the check "
                              "compares with, not a choice: decide how much to review and what to do with it "
                              "(section 3's budget curve, section 5's remedies).")
     predicted = _prediction(predicted_gain, "predicted_gain (a change in dev accuracy, e.g. 0.01 or -0.005)")
     if not -1 <= predicted <= 1:
-        raise AssertionError(f"predicted_gain is a change in accuracy, between -1 and 1, not {predicted}.")
+        raise CheckFailed(f"predicted_gain is a change in accuracy, between -1 and 1, not {predicted}.")
     reviewed = np.argsort(quality, kind="stable")[:relabel_budget]
     labels, keep = noisy.copy(), np.ones(len(noisy), bool)
     if remedy == "re-label":
@@ -334,29 +343,29 @@ def _allocation(allocation, settings, budget: float, price: float) -> tuple[int,
     from helpers.validate import choice
 
     if allocation is None:
-        raise AssertionError("Your turn: set allocation to a dict with " + ", ".join(map(repr, ALLOCATION_KEYS))
+        raise CheckFailed("Your turn: set allocation to a dict with " + ", ".join(map(repr, ALLOCATION_KEYS))
                              + ", and predicted_gain.")
     if not isinstance(allocation, dict):
-        raise AssertionError(f"allocation is a dict with the keys {list(ALLOCATION_KEYS)}.")
+        raise CheckFailed(f"allocation is a dict with the keys {list(ALLOCATION_KEYS)}.")
     try:
         for key in allocation:
             choice(key, ALLOCATION_KEYS, "allocation key")
     except ValueError as err:
-        raise AssertionError(str(err)) from None
+        raise CheckFailed(str(err)) from None
     if missing := [k for k in ALLOCATION_KEYS if k not in allocation]:
-        raise AssertionError(f"allocation needs a number for {missing}.")
+        raise CheckFailed(f"allocation needs a number for {missing}.")
     if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= 0 for v in allocation.values()):
-        raise AssertionError("every allocation value is a whole number, 0 or more.")
+        raise CheckFailed("every allocation value is a whole number, 0 or more.")
     n_dev, n_llm, n_human = (int(allocation[k]) for k in ALLOCATION_KEYS)
     if n_dev < 20:
-        raise AssertionError("at least 20 dev labels: the LFs are checked, and the dev-model LF trained, on them.")
+        raise CheckFailed("at least 20 dev labels: the LFs are checked, and the dev-model LF trained, on them.")
     if n_llm > 400:
-        raise AssertionError("at most 400 LLM items, as in the benchmark: more would make one run long.")
+        raise CheckFailed("at most 400 LLM items, as in the benchmark: more would make one run long.")
     dollars = price * (n_dev + n_human)
     if dollars > budget + 1e-9:
-        raise AssertionError(f"{n_dev + n_human} human labels cost ${dollars:,.2f}, over the ${budget:,.0f} budget.")
+        raise CheckFailed(f"{n_dev + n_human} human labels cost ${dollars:,.2f}, over the ${budget:,.0f} budget.")
     if (n_dev, n_llm, n_human) == (settings.n_dev, settings.llm_items, settings.human_budget):
-        raise AssertionError("That is the notebook's own allocation, the one the check compares with. Spread the "
+        raise CheckFailed("That is the notebook's own allocation, the one the check compares with. Spread the "
                              "budget your way, from what each stage bought above (sections 1-4).")
     return n_dev, n_llm, n_human
 
@@ -416,10 +425,10 @@ def ex06b_go_on(go_on, predicted_gain, X_pool, y_pool, X_dev, y_dev, *, budget: 
     from helpers import active, stats
 
     if go_on not in (True, False):
-        raise AssertionError("Your turn: set go_on to True (label more) or False (stop here), and predicted_gain.")
+        raise CheckFailed("Your turn: set go_on to True (label more) or False (stop here), and predicted_gain.")
     predicted = _prediction(predicted_gain, "predicted_gain (the change in accuracy the rounds bring, e.g. 0.01)")
     if go_on and predicted <= 0:
-        raise AssertionError("You would pay for more rounds that you predict gain nothing: make the decision and the "
+        raise CheckFailed("You would pay for more rounds that you predict gain nothing: make the decision and the "
                              "prediction agree.")
     run = active.run_active_learning(X_pool, y_pool, X_dev, y_dev, strategy="uncertainty",
                                      budget=budget + more_rounds * batch, batch=batch, n_start=n_start, seed=0)
@@ -431,7 +440,7 @@ def ex06b_go_on(go_on, predicted_gain, X_pool, y_pool, X_dev, y_dev, *, budget: 
     hint = ("Compare the curve's last steps with its round-to-round wiggle (section 4) before you decide, and "
             "predict from that slope.")
     if bool(go_on) != bool(low > 0):
-        raise AssertionError(f"Not this time: the {more_rounds} rounds' gain on dev does not support that "
+        raise CheckFailed(f"Not this time: the {more_rounds} rounds' gain on dev does not support that "
                              f"decision. {hint}")
     verdict = judged(gain, low, high, predicted, hint)
     dollars = HUMAN_PRICE * more_rounds * batch
@@ -448,10 +457,10 @@ def ex06c_a_million(first_to_move, machines, fits: dict, llm_share: float, gain:
 
     stages = scale.hybrid_stages(n, fits, llm_share)
     if not isinstance(first_to_move, str) or first_to_move not in stages:
-        raise AssertionError(f"Your turn: set first_to_move to one of the hybrid's stages: {sorted(stages)}.")
+        raise CheckFailed(f"Your turn: set first_to_move to one of the hybrid's stages: {sorted(stages)}.")
     need = scale.machines_for(stages, hours, gain)
     if need is None:
-        raise AssertionError("No number of machines finishes in time here: the stages Ray does not spread take longer "
+        raise CheckFailed("No number of machines finishes in time here: the stages Ray does not spread take longer "
                              "than that on their own. Say so to whoever set the deadline.")
     machines = _number(machines, "the number of machines")
     slowest = max(stages, key=stages.get)
@@ -459,11 +468,11 @@ def ex06c_a_million(first_to_move, machines, fits: dict, llm_share: float, gain:
                          sorted(stages.items(), key=lambda kv: -kv[1]))
     if first_to_move != slowest:
         share = stages[first_to_move] / 3600
-        raise AssertionError(f"Not this time: on one machine, {first_to_move} takes {share:.1f} h of the hybrid's "
+        raise CheckFailed(f"Not this time: on one machine, {first_to_move} takes {share:.1f} h of the hybrid's "
                              f"{sum(stages.values()) / 3600:.1f} h. Which stage does the hybrid run "
                              "over every item with the most seconds per item? (scale.hybrid_stages shows each.)")
     if not need <= machines <= 2 * need:
-        raise AssertionError(f"Not this time: {machines:g} machines " + (
+        raise CheckFailed(f"Not this time: {machines:g} machines " + (
             "are not enough to finish in time. Spread the stage over more: scale.machines_for counts what each "
             "added machine adds." if machines < need else
             "would finish, but a cheaper cluster would too: count again with scale.machines_for."))

@@ -99,16 +99,19 @@ def mark_exercises(nb, source_nb):
     return nb
 
 
+CHECK_ERRORS = ("CheckFailed", "AssertionError")  # what a check raises (course.checks.CheckFailed), and its base
+
+
 def outcome(outputs, answer_outputs=()) -> tuple[str, str]:
     """(status, message) of a check cell from its outputs (and its answer cell's)."""
     def said(e):
         if e.ename == "CellTimeoutError":  # nbgrader's, for a cell it interrupted
             return "CellTimeoutError: the cell ran over the time limit per cell (--timeout)"
-        return e.evalue if e.ename == "AssertionError" else f"{e.ename}: {e.evalue}".rstrip(": ")
+        return e.evalue if e.ename in CHECK_ERRORS else f"{e.ename}: {e.evalue}".rstrip(": ")
 
     errors = [o for o in outputs if o.output_type == "error"]
     if errors:
-        if errors[-1].ename == "AssertionError" and errors[-1].evalue.startswith("Your turn"):
+        if errors[-1].ename in CHECK_ERRORS and errors[-1].evalue.startswith("Your turn"):
             return "not answered", errors[-1].evalue
         own = [o for o in answer_outputs if o.output_type == "error"]
         return "failed", said(errors[-1]) + (f" (the answer cell raised {said(own[-1])})" if own else "")

@@ -324,3 +324,12 @@ def test_ex06b_go_on(capsys):
                                       (True, -0.2, "decision and the prediction")]:
         with pytest.raises(AssertionError, match=message):
             checks.ex06b_go_on(go_on, predicted, X_pool, y_pool, X_dev, y_dev, **kwargs)
+
+
+def test_a_failed_check_is_one_short_message_not_a_traceback():
+    """In the notebook, IPython renders a check's failure through ``_render_traceback_``: one line, the message."""
+    with pytest.raises(checks.CheckFailed) as err:
+        checks.ex01_panel(None, None, movies=None)
+    lines = err.value._render_traceback_()
+    assert len(lines) == 1 and "CheckFailed" in lines[0] and "Your turn: set k" in lines[0]
+    assert isinstance(err.value, AssertionError)  # nbgrader and the tests still see a failed assertion

@@ -64,7 +64,7 @@ def test_blank_answers_fail_helpfully(monkeypatch, name):
               if o.output_type == "error"}
     assert sorted(errors) == [i + 1 for i in stubs], {i: e.evalue for i, e in errors.items()}
     for i in stubs:
-        assert errors[i + 1].ename == "AssertionError" and errors[i + 1].evalue.startswith("Your turn")
+        assert errors[i + 1].ename == "CheckFailed" and errors[i + 1].evalue.startswith("Your turn")
 
 
 def test_readme_shows_every_figure():
