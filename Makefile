@@ -1,7 +1,7 @@
 # Two commands do everything on a fresh machine (see README.md):
 #   make run    set up, prepare the data, execute every notebook into build/ (make lab opens JupyterLab instead;
 #               make lecture opens it in lecture mode, make student opens the student edition)
-#   make test   set up, prepare the data, run the linter, the unit tests and nbval on every notebook
+#   make test   set up, prepare the data, run the linter, every test and nbval on every notebook
 #   make site   build the course site into build/site/: the README and the notebooks with their committed outputs
 PYTHON ?= python3
 VENV   ?= .venv
@@ -98,7 +98,7 @@ grade: data
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder (see course/grade.py)"; exit 2; }
 	$(PY) -m course.grade "$(SUBMISSIONS)" --timeout $(TIMEOUT)
 
-# The course site: README.md as the front page, then notebooks 01-07 and the deep dives, rendered by Sphinx +
+# The course site: README.md as the front page, then notebooks 01-06 and the deep dives, rendered by Sphinx +
 # MyST-NB from their committed outputs (nothing is executed; settings in docs/site/conf.py). Fails on a warning.
 site: setup
 	$(PY) -m course.site build/site
@@ -126,6 +126,8 @@ bench: data labelstudio-start
 	$(PY) benchmarks/lecture_mode.py
 	$(PY) benchmarks/grading.py
 	$(PY) benchmarks/site_build.py
+	$(PY) benchmarks/misuse_probes.py
+	$(PY) benchmarks/package_shape.py
 	$(PY) -m helpers.internal.labelstudio_server stop
 
 clean:

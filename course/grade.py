@@ -18,7 +18,7 @@ What it does, in the nbgrader course folder ``--course`` (build/grading/, rewrit
 lets you run other nbgrader commands there, e.g. ``nbgrader generate_feedback``):
   1. source/NN_name/NN_name.ipynb: the nbgrader source version of each notebook handed in (course/course_files.py:
      the exercises' answers between ### BEGIN / END SOLUTION, each check a locked 1-point autograder cell whose
-     grade id is the check's name, e.g. ex02_entropy), then ``nbgrader generate_assignment``: the gradebook.
+     grade id is the check's name, e.g. ex02_query_strategy), then ``nbgrader generate_assignment``: the gradebook.
   2. submitted/<student>/NN_name/NN_name.ipynb: the submissions. The student edition carries nbgrader's cell
      metadata already; a notebook without it (e.g. a copy of the instructor's) gets it by the same tags.
   3. ``nbgrader autograde``: it restores each check cell from the source, executes every submission in lecture mode
