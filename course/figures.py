@@ -70,8 +70,8 @@ def llm_section() -> list[str]:
             f"other-core-busy runs label {t['n_loaded']} sentences beside a busy loop.", "",
             *table(("llama.cpp set-up", "labels/s", "labels/s, other core busy", "accuracy", "AUROC"), rows), "",
             f"With another core busy, the default labels {busy[chosen] / busy[fastest]:.0f} times as fast as the "
-            f"set-up that is fastest on a quiet machine does under the same load. Before: {b['engine']}, {b['labels_per_s']:.2f} labels/s, accuracy "
-            f"{b['accuracy']:.3f}, AUROC {b['auroc']:.3f}.", "",
+            f"set-up that is fastest on a quiet machine does under the same load. Before: {b['engine']}, "
+            f"{b['labels_per_s']:.2f} labels/s, accuracy {b['accuracy']:.3f}, AUROC {b['auroc']:.3f}.", "",
             f"### Both bundled models on one recipe (`benchmarks/llm_models.py`, {m['n_test']} clear test sentences)",
             "", *table(("model", "accuracy", "AUROC", "labels/s", "prompt tokens per label"), models)]
 
