@@ -15,15 +15,15 @@ from helpers import data, llm
 from helpers.internal import llm_server
 
 KERNEL = r"""
-import sys, time
+import signal, sys, time
 from helpers import llm
 conn = llm.connect()
+# what an interrupted cell does to a kernel: it goes on (a handler, not a try around the loop, so that a SIGINT
+# arriving between two statements cannot end this stand-in kernel)
+signal.signal(signal.SIGINT, lambda *_: print("interrupted", flush=True))
 print(conn.server.port, conn.server.process.pid, flush=True)
 while True:
-    try:
-        time.sleep(0.1)
-    except KeyboardInterrupt:  # what an interrupted cell does to a kernel: it goes on
-        print("interrupted", flush=True)
+    time.sleep(0.1)
 """
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from helpers import llm
+from helpers.internal import llm_server
 
 
 @pytest.fixture
@@ -51,6 +52,7 @@ def test_no_file_is_left_in_the_temp_folder_after_close(private_tmp, local_llm):
 def test_an_interrupted_connect_leaves_no_server_and_the_next_starts_only_what_it_needs(monkeypatch):
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    llm_server.stop_all()  # servers an earlier test of this process started (connect() reuses them by design)
     assert not our_servers()
     main = threading.main_thread().ident
     timer = threading.Timer(1.0, lambda: signal.pthread_kill(main, signal.SIGINT))  # Ctrl-C while it loads
