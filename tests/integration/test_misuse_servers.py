@@ -4,7 +4,6 @@ interrupted connect() leaves no server behind (the next one starts exactly the s
 import os
 import signal
 import tempfile
-import threading
 from pathlib import Path
 
 import pytest
@@ -54,14 +53,16 @@ def test_an_interrupted_connect_leaves_no_server_and_the_next_starts_only_what_i
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     llm_server.stop_all()  # servers an earlier test of this process started (connect() reuses them by design)
     assert not our_servers()
-    main = threading.main_thread().ident
-    timer = threading.Timer(1.0, lambda: signal.pthread_kill(main, signal.SIGINT))  # Ctrl-C while it loads
-    timer.start()
-    try:
+    real_urlopen = llm_server.urllib.request.urlopen
+
+    def ctrl_c_while_it_loads(*args, **kwargs):  # a real SIGINT, delivered while start() waits for /health
+        signal.raise_signal(signal.SIGINT)
+        return real_urlopen(*args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(llm_server.urllib.request, "urlopen", ctrl_c_while_it_loads)
         with pytest.raises(KeyboardInterrupt):
             llm.connect(servers=1)
-    finally:
-        timer.cancel()
     assert not our_servers(), "an interrupted connect() left a server running"
     conn = llm.connect(servers=1)
     try:
