@@ -110,6 +110,7 @@ bench: data labelstudio-start
 	$(PY) benchmarks/encoder_vs_query.py
 	$(PY) benchmarks/baal_tuning.py
 	$(PY) benchmarks/active_learning.py
+	$(PY) benchmarks/where_active_pays.py
 	$(PY) benchmarks/weak_supervision.py
 	$(PY) benchmarks/quality_quantity.py
 	$(PY) benchmarks/llm_labeling.py

@@ -7,7 +7,8 @@ Run: .venv/bin/python -m course.course_files          (writes student/ and docs/
   widget state cleared, and each code cell tagged ``solution`` replaced by a "your turn" stub that sets to None every
   name it defines that the next cell (the check) uses, so the check says "Your turn: ...". nbgrader's
   ``generate_assignment`` writes it from the nbgrader source version (:func:`nbgrader_source`), so the exercise cells
-  carry the nbgrader metadata that course/grade.py's autograding reads, and the checks are read-only.
+  carry the nbgrader metadata that course/grade.py's autograding reads, and the checks are read-only. The check
+  cells behind the prose (tagged ``remove-cell``, which also hides them on the site) are left out.
 - docs/figures/<notebook>.png, the README's figures: the first PNG of the cell tagged ``readme-figure``, from the
   notebook's own executed run.
 """
@@ -63,8 +64,10 @@ def exercises(nb) -> list[tuple[int, str, list[str]]]:
 def nbgrader_source(nb):
     """nbgrader's source version of an instructor notebook (a copy): each cell tagged ``solution`` an nbgrader
     solution cell, its answer between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` after the stub the student
-    edition keeps; the check after it a locked autograder-tests cell worth 1 point (course/grade.py grades them)."""
+    edition keeps; the check after it a locked autograder-tests cell worth 1 point (course/grade.py grades them).
+    The check cells behind the prose (tagged ``remove-cell``) are left out."""
     nb = copy.deepcopy(nb)
+    nb.cells = [c for c in nb.cells if "remove-cell" not in c.metadata.get("tags", [])]
     for i, grade_id, answers in exercises(nb):
         answer, check = nb.cells[i], nb.cells[i + 1]
         answer.source = (STUB + "".join(f"{n} = None\n" for n in answers)

@@ -5,7 +5,8 @@ Run: .venv/bin/python -m course.reading_map          (rewrites the map where it 
 
 The map is generated, never edited: in README.md between the two ``reading-map`` comment lines, in notebook 01 the
 markdown cell tagged ``reading-map``, and in each deep dive's opening its "**Takes:** about N minutes". Words are
-the markdown prose, plus the Markdown that code cells display in their saved outputs. The time rule: prose read
+the markdown prose, plus the Markdown that code cells display in their saved outputs; the check cells behind the
+prose (tagged ``remove-cell``) are not shown to a reader and not counted. The time rule: prose read
 at WORDS_PER_MINUTE, plus MINUTES_PER_CELL for each code cell (read it, run it, look at what it printed).
 """
 
@@ -30,7 +31,7 @@ def load(path: Path) -> tuple[int, int]:
         if c["cell_type"] == "markdown":
             src = re.sub(r"```.*?```", " ", src, flags=re.S)
             words += len(re.sub(r"!\[[^\]]*\]\([^)]*\)|<[^>]+>", " ", src).split())
-        elif c["cell_type"] == "code" and src.strip():
+        elif c["cell_type"] == "code" and src.strip() and "remove-cell" not in c["metadata"].get("tags", []):
             cells += 1
             for out in c.get("outputs", []):
                 shown = out.get("data", {}).get("text/markdown")
@@ -69,7 +70,7 @@ def reading_map(prefix: str) -> str:
     core = [p for p in series.notebooks() if series.is_core(p)]
     deep = [p for p in series.notebooks() if not series.is_core(p)]
     runs = run_seconds()
-    rows, total = [], [0, 0]
+    rows, total, lab_minutes = [], [0, 0], 0
 
     def row(part, link, name, w, c):
         return (f"| {part} | {link} | {w:,} | {c} | {minutes(w, c)} min | {shown(runs['full'].get(name))} | "
@@ -77,10 +78,10 @@ def reading_map(prefix: str) -> str:
 
     for path in core:
         w, c = load(path)
-        total = [total[0] + w, total[1] + c]
+        total, lab_minutes = [total[0] + w, total[1] + c], lab_minutes + minutes(w, c)
         rows.append(row("**lab**", f"[{path.stem[:2]}]({prefix}{path.name}) {title(path).split(' · ', 1)[-1]}",
                         path.name, w, c))
-    rows.append(f"| **the lab** | in this order | {total[0]:,} | {total[1]} | **{minutes(*total)} min** | | |")
+    rows.append(f"| **the lab** | in this order | {total[0]:,} | {total[1]} | **{lab_minutes} min** | | |")
     for path in deep:
         w, c = load(path)
         name = f"deep-dives/{path.name}"
@@ -98,7 +99,7 @@ def short_map() -> str:
     core = [p for p in series.notebooks() if series.is_core(p)]
     deep = [p for p in series.notebooks() if not series.is_core(p)]
     counts = [load(p) for p in core]
-    total = minutes(sum(w for w, _ in counts), sum(c for _, c in counts))
+    total = sum(minutes(*n) for n in counts)  # the sum of the times shown, so that they add up
     lab = " → ".join(f"[{p.stem[:2]}]({p.name}) {minutes(*n)} min" for p, n in zip(core, counts))
     after = {}
     for p in deep:

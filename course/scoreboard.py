@@ -185,7 +185,7 @@ def _al_saving(m):
                f"{rec} (chosen on dev) against random queries on the same network: the labels each needs to reach "
                f"random sampling's {al['budget']}-label accuracy; {al['seeds']} seeds each, on the dev ({m.n_dev:,}) "
                f"and test ({m.n_test:,}) sentences and Amazon's test split "
-               f"({al['amazon']['sentences']['test']:,}); interval: the range over the three", "02 §3, 02c §3",
+               f"({al['amazon']['sentences']['test']:,}); interval: the range over the three", "02a §2, 02c §3",
                Part("the query's own saving (x)", own["test"], (min(own.values()), max(own.values())), (2, None)))
 
 
@@ -208,7 +208,7 @@ def _al_200(m):
                f"modAL's uncertainty sampling against random sampling, the same logistic regression on mpnet "
                f"embeddings, {evq['seeds']} seeds each, test split ({m.n_test:,} sentences), up to {last} labels; "
                "intervals: the seeds' range (for random: where its best and worst seeds stay at the target)",
-               "02 §3, §4",
+               "02 §4",
                Part("accuracy at 200 labels", al_200, (unc["low"][at], unc["high"][at]), (0.90, None)),
                Part("labels random needs for it, over 200 (x)", ratio["mean"], (ratio["high"], ratio["low"]),
                     (2, None)))
@@ -236,18 +236,17 @@ def _ws_saving(m):
     ws, rnd, n_dev, n_train = m.weak_supervision, m.random_curve, m.n_dev, m.n_train
     ws_acc, dev_acc, all_acc = (ws["downstream_test_accuracy"], ws["dev_labels_only_test_accuracy"],
                                 m.ceiling["mpnet_accuracy"])
-    no_gold = ws["downstream_no_gold_test_accuracy"]
     gold = list(zip(rnd["labels"], rnd["mean"])) + [(n_dev, dev_acc), (n_train, all_acc)]
     below = max((n for n, a in gold if a < ws_acc), default=0)
     above = min((n for n, a in gold if a >= ws_acc), default=math.inf)
     worth = (below / n_dev, above / n_dev, n_train / n_dev if above <= n_train else math.inf)
-    lf_only = _stays_from(rnd["labels"], rnd["mean"], no_gold)
+    reach = _stays_from(rnd["labels"], rnd["mean"], ws_acc)
     return row("Weak supervision saves 10-100x", "10-100x (at least 10x)",
-               f"weak labels + the {n_dev:,} dev labels {ws_acc:.3f}; the dev labels alone {dev_acc:.3f}: worth at "
-               f"most {worth[1]:.2f}x the gold labels it used; the LFs without gold labels {no_gold:.3f}, "
-               + (f"what {lf_only} random gold labels reach" if lf_only else "below every random gold curve point"),
+               f"weak labels of the LFs checked on the {n_dev:,} dev labels {ws_acc:.3f}; the dev labels alone "
+               f"{dev_acc:.3f}: worth at most {worth[1]:.2f}x the gold labels it used, "
+               + (f"what {reach} random gold labels reach" if reach else "below every random gold curve point"),
                f"the same classifier on the test split ({m.n_test:,} sentences): trained on notebook 03's weak labels "
-               f"(six LFs, one trained on the dev labels; {len(ws['seeds'])} label-model seeds) against gold labels "
+               f"(its five LFs; {len(ws['seeds'])} label-model seeds) against gold labels "
                f"alone (the {n_dev:,} dev labels; random train labels up to {rnd['labels'][-1]}, "
                f"{m.encoder_vs_query['seeds']} seeds; all {n_train:,}); interval: from the largest gold set it beats "
                "to all gold labels, which it does not reach", "03 §5",
@@ -284,7 +283,7 @@ def _lm_vs_mv(m):
     lm, mv = ws["label_model_on_shared"], ws["majority_vote_on_shared"]
     return row("Label model beats majority vote", "better combiner",
                f"{lm:.3f} vs {mv:.3f} on the items both label ({lm - mv:+.3f})",
-               f"Snorkel's LabelModel against majority vote over notebook 03's six LFs, on the {n_shared:,} train "
+               f"Snorkel's LabelModel against majority vote over notebook 03's five LFs, on the {n_shared:,} train "
                f"sentences both label; {len(ws['seeds'])} label-model seeds (all alike); interval: normal "
                "approximation ignoring the pairing, so wider than a paired one", "03 §4",
                Part("LabelModel minus majority vote", lm - mv, stats.difference_interval(lm, n_shared, mv, n_shared),
@@ -418,18 +417,13 @@ def _noise_rate(m):
 def _ws_noise(m):
     from helpers import stats
 
-    ws, lf_only = m.weak_supervision, m.design[(0, "weak labels")]
+    ws = m.weak_supervision
     n_lm = round(ws["label_model_coverage"] * m.n_train)
     return row("Weak supervision labels are 15-30% wrong", "15-30%",
-               f"{lf_only['label_error']:.1%} of the weak labels of the LFs without gold labels; "
-               f"{1 - ws['label_model_accuracy']:.1%} with notebook 03's six LFs (one trained on dev labels)",
-               f"weak labels against the raters' consensus on the train sentences they label: the label model over "
-               f"the LFs without the dev-model LF ({lf_only['labeled']:,.0f} sentences, "
-               f"benchmarks/quality_quantity.py) and over all six ({n_lm:,}, benchmarks/weak_supervision.py); "
-               "interval: binomial, normal approximation", "03 §4, 03a §3",
-               Part("LFs without gold labels", lf_only["label_error"],
-                    stats.proportion_interval(lf_only["label_error"], round(lf_only["labeled"])), (0.15, 0.30)),
-               Part("the six LFs", 1 - ws["label_model_accuracy"],
+               f"{1 - ws['label_model_accuracy']:.1%} of the label model's labels over notebook 03's five LFs",
+               f"weak labels against the raters' consensus on the {n_lm:,} train sentences they label "
+               "(benchmarks/weak_supervision.py); interval: binomial, normal approximation", "03 §4",
+               Part("notebook 03's five LFs", 1 - ws["label_model_accuracy"],
                     stats.proportion_interval(1 - ws["label_model_accuracy"], n_lm), (0.15, 0.30)))
 
 

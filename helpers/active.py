@@ -289,6 +289,27 @@ def _indices(result, n: int, pool_size: int) -> np.ndarray:
     return idx
 
 
+def fewer_positives(y_pool, keep: float, seed: int = 0) -> np.ndarray:
+    """The rows of a pool in which POSITIVE is rarer: every NEGATIVE row, and a random ``keep`` share of the POSITIVE
+    ones (notebook 02's "where it pays", benchmarks/where_active_pays.py).
+
+    Args:
+        y_pool: the pool's labels, 0/1.
+        keep: the share of POSITIVE rows kept, in (0, 1] (0.1, not 10).
+        seed: seed of the draw.
+
+    Returns:
+        The kept row numbers, sorted.
+    """
+    keep = share(keep, "keep (a share of the positives)")
+    if keep == 0:
+        raise ValueError("keep must be above 0: a pool needs both classes")
+    y_pool = np.asarray(y_pool)
+    positives = np.flatnonzero(y_pool == 1)
+    kept = np.random.default_rng(seed).choice(positives, round(len(positives) * keep), replace=False)
+    return np.sort(np.concatenate([np.flatnonzero(y_pool == 0), kept]))
+
+
 def learning_curves(X_pool, y_pool, X_eval, y_eval, setups: dict, *, seeds=range(5), progress: bool = False,
                     **common) -> pd.DataFrame:
     """Tidy learning curves for several named set-ups over several seeds.

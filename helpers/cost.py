@@ -5,6 +5,7 @@ labels of notebook 06 and deep dive 06c.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -117,6 +118,120 @@ def annotation_effort(df: pd.DataFrame, cost: LabelingCost = LabelingCost()) -> 
     return {"items": len(df), "ratings": n_ratings, "raters_per_item": n_ratings / len(df),
             "dollars": per_item.dollars(n_ratings), "hours": per_item.hours(n_ratings),
             "work_years": per_item.hours(n_ratings) / HOURS_PER_WORK_YEAR}
+
+
+# ----------------------------------------------------------------------------------------------- you as the annotator
+STAND_IN_SECONDS = 8.0  # the stand-in's seconds per label: an assumed figure for a one-line sentence, not measured
+
+
+def annotation_sample(df: pd.DataFrame, n: int = 20, seed: int = SEED) -> pd.DataFrame:
+    """Sentences of the train split for you to label: half clear-cut (at least 90% of their raters on one side), half
+    disputed (at most 65%), in a random order.
+
+    Args:
+        df: the data table (``data.load()``), with split, label, agreement, text and ratings columns.
+        n: how many sentences, an even number >= 2.
+        seed: seed of the draw.
+
+    Returns:
+        ``n`` rows of ``df`` with a ``kind`` column ("clear" or "disputed").
+    """
+    n = whole(n, "n (sentences to label)", 2)
+    if n % 2:
+        raise ValueError(f"n must be even (half clear, half disputed), got {n}")
+    pool = df[(df["split"] == "train") & (df["label"] != ABSTAIN)]
+    rng = np.random.default_rng(seed)
+    parts = [pool[pool["agreement"] >= 0.9].assign(kind="clear"),
+             pool[pool["agreement"] <= 0.65].assign(kind="disputed")]
+    picked = pd.concat([p.iloc[rng.choice(len(p), n // 2, replace=False)] for p in parts])
+    return picked.iloc[rng.permutation(n)].reset_index(drop=True)
+
+
+class Annotation:
+    """You as the annotator: label sentences with two buttons (or type them), each label timed.
+
+    Args:
+        sample: the sentences, e.g. :func:`annotation_sample`'s rows (text and ratings columns).
+
+    Attributes:
+        labels: your labels so far, 0 (NEGATIVE) or 1 (POSITIVE), in the sample's order.
+        seconds: the seconds each label took (from the previous click, the first from when the buttons appeared).
+    """
+
+    def __init__(self, sample: pd.DataFrame):
+        if len(sample) == 0:
+            raise ValueError("no sentences to label")
+        self.sample = sample.reset_index(drop=True)
+        self.labels, self.seconds = [], []
+        self._since = time.monotonic()
+
+    def answer(self, label: int) -> None:
+        """Label the next sentence: 0 (NEGATIVE) or 1 (POSITIVE); its time is the time since the last answer."""
+        if label not in (0, 1):
+            raise ValueError(f"a label is 0 (NEGATIVE) or 1 (POSITIVE), got {label!r}")
+        if len(self.labels) == len(self.sample):
+            raise RuntimeError(f"all {len(self.sample)} sentences are labeled")
+        now = time.monotonic()
+        self.seconds.append(now - self._since)
+        self.labels.append(label)
+        self._since = now
+
+    def widget(self):
+        """The buttons: one sentence at a time, NEGATIVE or POSITIVE; the clock starts when they appear."""
+        import ipywidgets as w
+
+        sentence, status = w.HTML(), w.HTML()
+
+        def refresh():
+            done = len(self.labels)
+            sentence.value = (f"<p style='font-size:1.2em'>{self.sample['text'][done]}</p>" if done < len(self.sample)
+                              else "<p>Done: run the next cell.</p>")
+            status.value = f"{done} of {len(self.sample)} labeled"
+
+        buttons = [w.Button(description=name) for name in ("NEGATIVE", "POSITIVE")]
+        for label, button in enumerate(buttons):
+            button.on_click(lambda _b, label=label: (len(self.labels) < len(self.sample) and self.answer(label),
+                                                     refresh()))
+        refresh()
+        self._since = time.monotonic()
+        return w.VBox([sentence, w.HBox(buttons), status])
+
+    def print_sentences(self) -> None:
+        """The plain-cell way: print the sentences numbered, and start the clock for :meth:`result`'s ``typed``."""
+        for i, text in enumerate(self.sample["text"], 1):
+            print(f"{i:2d}. {text}")
+        self._since = time.monotonic()
+
+    def result(self, typed: str = "") -> tuple[np.ndarray, float, str]:
+        """Your labels and your median seconds per label, or a stand-in's when you labeled nothing.
+
+        Args:
+            typed: the plain-cell way, one letter per sentence in printed order, N or P (spaces are ignored), timed
+                from :meth:`print_sentences`; "" to use the buttons' answers.
+
+        Returns:
+            ``(labels, seconds per label, who)``. With no answers and nothing typed, the labels are a stand-in: for each
+            sentence the first rater in the archive's list who took a side, at ``STAND_IN_SECONDS`` (an assumed
+            time); ``who`` then starts with "STAND-IN".
+
+        Raises:
+            ValueError: for typed letters other than N and P, or of the wrong number; or for buttons half done.
+        """
+        n = len(self.sample)
+        if typed.strip():
+            letters = typed.upper().replace(" ", "").replace(",", "")
+            if len(letters) != n or set(letters) - {"N", "P"}:
+                raise ValueError(f"type one letter per sentence, N or P: {n} letters, got {len(letters)} ({typed!r})")
+            seconds = (time.monotonic() - self._since) / n
+            return np.array([int(c == "P") for c in letters]), seconds, "you (typed)"
+        if len(self.labels) == n:
+            return np.array(self.labels), float(np.median(self.seconds)), "you (buttons)"
+        if self.labels:
+            raise ValueError(f"you labeled {len(self.labels)} of {n} sentences: finish them with the buttons")
+        first_side = [next(r for r in ratings if r != 0) for ratings in self.sample["ratings"]]
+        return (np.array(first_side) > 0).astype(int), STAND_IN_SECONDS, (
+            f"STAND-IN: one real rater per sentence at an assumed {STAND_IN_SECONDS:.0f} s a label (label them "
+            "yourself to replace it)")
 
 
 # ----------------------------------------------------------------------------------------------- k-rater majority vote

@@ -32,8 +32,9 @@ CITATION = "a citation's year"
 TYPED = [  # (notebook, the words around the number as the cell writes them, why the number is typed)
     ("01_labeling_cost.ipynb", "(Pang & Lee, 2004)", CITATION),
     ("01_labeling_cost.ipynb", "(Hutto & Gilbert, 2014)", CITATION),
-    ("01_labeling_cost.ipynb", "is **150×** cheaper", "the lecture's claim, quoted: its cost cell's '150x cost "
-                                                      "reduction' ($0.30 against $0.002)"),
+    ("02_active_learning.ipynb", 'with 200 labels; random sampling needs 400+"', "the lecture's claim, quoted"),
+    ("02_active_learning.ipynb", '2× ("400+")', "the lecture's claim, quoted again where it is judged"),
+    ("03_weak_supervision.ipynb", "the lecture claims 10–100× less effort", "the lecture's table, quoted"),
     ("05_noisy_labels.ipynb", "among the sources of noise, at 5–15%", "the lecture's table of noise sources, quoted"),
     ("06_hybrid_pipeline.ipynb", "[100,000 reviews, past one machine]", "the lecture's 100,000 reviews, the title "
                                                                          "of the deep dive 06c"),

@@ -142,7 +142,7 @@ def screenshot(driver, text: str, name: str) -> Path:
 
 def committed_line(starts: str) -> str:
     """The one line of notebook 01's committed outputs that starts with ``starts`` (nbval checks that a fresh run
-    prints the same): its key result, "within 2 points of it: ...", and its exercise check's "Correct: ..."."""
+    prints the same): its key result, "best budget on dev: ...", and its exercise check's "Correct: ..."."""
     nb = nbformat.read(ROOT / "notebooks" / "01_labeling_cost.ipynb", as_version=4)
     lines = [line for cell in nb.cells if cell.cell_type == "code" for out in cell.get("outputs", [])
              for line in out.get("text", "").splitlines() if line.startswith(starts)]
@@ -154,9 +154,9 @@ def test_notebook_01_runs_in_jupyterlab(lab, browser):
     url, token = lab
     run_all(browser, url, token, "notebooks_01.ipynb")
     text = page_text(browser)
-    path = screenshot(browser, "within 2 points of it", "browser_01_labeling_cost")
+    path = screenshot(browser, "best budget on dev", "browser_01_labeling_cost")
     assert "Traceback" not in text and "Error" not in text, text[-2000:]
-    assert committed_line("within 2 points of it:") in text  # the key result, as its committed run printed it
+    assert committed_line("best budget on dev:") in text  # the key result, as its committed run printed it
     assert committed_line("Correct: ") in text  # the exercise's check ran to the end
     assert path.stat().st_size > 10_000
 
@@ -166,7 +166,7 @@ def test_student_edition_stops_at_first_exercise_in_jupyterlab(lab, browser):
     run_all(browser, url, token, "student_01.ipynb")
     text = page_text(browser)
     screenshot(browser, "Your turn", "browser_01_student")
-    assert "Your turn" in text and "within 2 points of it" in text
+    assert "Your turn" in text and "best budget on dev" in text
 
 
 def test_label_studio_shows_the_pre_annotation(browser):

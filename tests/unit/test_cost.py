@@ -120,3 +120,52 @@ def test_accuracy_vs_labels_shape_and_errors():
     assert len(curve) == 4 and curve.groupby("n_labels")["accuracy"].mean()[100] > 0.9
     with pytest.raises(ValueError, match="size 1000 is outside 2..150"):
         cost.accuracy_vs_labels(X[:150], y[:150], X[150:], y[150:], sizes=[1_000])
+
+
+# --- you as the annotator (notebook 01, section 2)
+def annotation_table():
+    return pd.DataFrame({"text": ["good", "bad", "meh", "fine"], "ratings": [[3, 2], [0, -2, 1], [1, -1], [-1, 2]],
+                         "label": [1, 0, 1, 1]})
+
+
+def test_a_stand_in_answers_when_nobody_labels_and_says_so():
+    labels_, seconds, who = cost.Annotation(annotation_table()).result()
+    assert labels_.tolist() == [1, 0, 1, 0]  # the first rater who took a side (a 0 is passed over)
+    assert seconds == cost.STAND_IN_SECONDS and who.startswith("STAND-IN")
+
+
+def test_button_answers_are_timed_and_used_once_all_are_given():
+    task = cost.Annotation(annotation_table())
+    for label in (1, 0, 0):
+        task.answer(label)
+    with pytest.raises(ValueError, match="you labeled 3 of 4"):
+        task.result()
+    task.answer(1)
+    labels_, seconds, who = task.result()
+    assert labels_.tolist() == [1, 0, 0, 1] and who == "you (buttons)" and 0 <= seconds < 5
+    with pytest.raises(RuntimeError, match="all 4 sentences are labeled"):
+        task.answer(1)
+    with pytest.raises(ValueError, match="0 .NEGATIVE. or 1"):
+        cost.Annotation(annotation_table()).answer("POSITIVE")
+
+
+@pytest.mark.parametrize("typed", ["PNP", "PNPX", "PNPNP", "1010"])
+def test_typed_labels_need_one_n_or_p_per_sentence(typed):
+    with pytest.raises(ValueError, match="one letter per sentence, N or P: 4 letters"):
+        cost.Annotation(annotation_table()).result(typed)
+
+
+def test_typed_labels_are_read_in_order():
+    labels_, _, who = cost.Annotation(annotation_table()).result("p n, n p")
+    assert labels_.tolist() == [1, 0, 0, 1] and who == "you (typed)"
+
+
+@pytest.mark.data
+def test_the_sample_mixes_clear_and_disputed_train_sentences():
+    movies = data.load("movies")
+    sample = cost.annotation_sample(movies, n=20)
+    assert (sample["kind"] == "clear").sum() == 10 and set(sample["split"]) == {"train"}
+    assert sample.loc[sample["kind"] == "clear", "agreement"].min() >= 0.9
+    assert sample.loc[sample["kind"] == "disputed", "agreement"].max() <= 0.65
+    with pytest.raises(ValueError, match="even"):
+        cost.annotation_sample(movies, n=5)
