@@ -12,6 +12,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import nbformat
 import pytest
 
 from course import series
@@ -164,3 +165,26 @@ def test_no_broken_internal_link_or_anchor(built, crawl, server):
             if fragment and target.endswith(".html") and fragment not in crawl.get(target, {}).get("ids", []):
                 broken.append(f"{path}: {url} (no id '{fragment}' on {target})")
     assert not broken, "\n".join(broken)
+
+
+def test_the_site_shows_no_solution_and_its_download_is_the_student_edition(built):
+    """A student reading the site does not get the answers: each staged page's exercise cells are the student
+    edition's stubs with no output, no check cell behind the prose is left, no page shows a check's "Correct:", and
+    each page's download button (_sources/) serves the student edition."""
+    from course.course_files import exercises
+
+    out, done = built
+    assert done.returncode == 0, done.stderr
+    assert not [p for p in out.rglob("*.html") if "Correct:" in p.read_text(encoding="utf-8")]
+    for path in series.notebooks():
+        rel = path.relative_to(ROOT / "notebooks")
+        staged = nbformat.read(out.with_name(out.name + "-src") / "notebooks" / rel, as_version=4)
+        student = nbformat.read(ROOT / "student" / rel, as_version=4)
+        assert not [c for c in staged.cells if "remove-cell" in c.metadata.get("tags", [])]
+        instructor, by_id = nbformat.read(path, as_version=4), {c.get("id"): c for c in staged.cells}
+        for i, _, _ in exercises(instructor):
+            answer, check = (by_id[instructor.cells[j].get("id")] for j in (i, i + 1))
+            assert answer.source.startswith("# Your turn") and not answer.outputs and not check.outputs, rel
+        assert [c.source for c in staged.cells if c.cell_type == "markdown"] == \
+            [c.source for c in student.cells if c.cell_type == "markdown"], rel
+        assert (out / "_sources" / "notebooks" / rel).read_bytes() == (ROOT / "student" / rel).read_bytes()
