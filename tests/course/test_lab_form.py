@@ -68,3 +68,12 @@ def test_the_student_edition_has_no_check_cells(name):
     student = cells(name, ROOT / "student")
     assert not any(is_check(c) for c in student)
     assert sum(c["cell_type"] == "markdown" for c in student) == sum(c["cell_type"] == "markdown" for c in cells(name))
+
+
+@pytest.mark.parametrize("name", LAB)
+def test_no_dollar_sign_in_prose(name):
+    """JupyterLab renders the text between two $ of a Markdown cell as math, escaped or not: prices are written out."""
+    for edition in (NOTEBOOKS_DIR, ROOT / "student"):
+        dollars = [i for i, c in enumerate(cells(name, edition)) if c["cell_type"] == "markdown"
+                   and "$" in "".join(c["source"])]
+        assert not dollars, f"{edition.name}/{name}: markdown cells {dollars} contain $"
