@@ -702,6 +702,9 @@ class LabelingSession:
     def widget(self):
         """Buttons to label the queried sentences by hand, and the learning curve, redrawn after every batch.
 
+        A click labels the sentence the widget shows. If the session moved on meanwhile (another cell answered, say
+        with :meth:`answer_with`), the click labels nothing and the widget shows the current sentence.
+
         Returns:
             An ``ipywidgets.VBox`` to display as a cell's last expression; each click calls :meth:`answer`.
         """
@@ -711,8 +714,10 @@ class LabelingSession:
         import matplotlib.pyplot as plt
 
         sentence, status, plot = w.HTML(), w.HTML(), w.Image(format="png", width=480)
+        shown = [None]  # the pool index of the sentence on screen
 
         def refresh():
+            shown[0] = self.queue[0] if self.queue else None
             if self.queue:
                 sentence.value = f"<p style='font-size:1.2em'>{self.texts[self.queue[0]]}</p>"
                 status.value = f"{len(self.labels)} labels so far; {len(self.queue)} left in this batch"
@@ -727,7 +732,11 @@ class LabelingSession:
             plot.value = buffer.getvalue()
 
         def on_click(label):
-            return lambda _button: (self.answer(label), refresh())
+            def click(_button):
+                if self.queue and self.queue[0] == shown[0]:  # a stale widget labels nothing
+                    self.answer(label)
+                refresh()
+            return click
 
         positive, negative = w.Button(description="POSITIVE"), w.Button(description="NEGATIVE")
         positive.on_click(on_click(1))

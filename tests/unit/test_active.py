@@ -128,6 +128,25 @@ def test_unknown_names_are_clear_errors_before_any_run():
         active.run_active_learning(X[:500], y[:500], X, y, "uncertainty")  # the knobs are keyword-only
 
 
+def test_a_click_on_a_stale_widget_labels_nothing_and_shows_the_current_sentence():
+    """02b's session: the widget shows a sentence, another cell answers with the oracle (Run All does), and the next
+    click must not label a sentence the student never saw."""
+    texts = [f"sentence {i}" for i in range(500)]
+    session = active.LabelingSession(texts, X[:500], X[500:], y[500:], start_labels={0: int(y[0]), 1: 1 - int(y[0])},
+                                     batch=5)
+    widget = session.widget()
+    seen = session.queue[0]
+    session.answer_with(lambda i: y[i], n_batches=2)  # the session moves on; the widget still shows `seen`
+    assert texts[seen] in widget.children[0].value and session.queue[0] != seen
+    labels_before = dict(session.labels)
+    widget.children[1].children[1].click()  # POSITIVE, meant for the sentence on screen
+    assert session.labels == labels_before  # nothing labelled
+    assert texts[session.queue[0]] in widget.children[0].value  # now the current sentence is shown
+    head = session.queue[0]
+    widget.children[1].children[0].click()  # NEGATIVE, for the sentence now shown
+    assert session.labels[head] == 0 and len(session.labels) == len(labels_before) + 1
+
+
 def test_stopping_rule_fires_on_an_easy_problem():
     rows = active.stabilizing_predictions(X[:500], y[:500], X[500:], budget=400, n_start=10, threshold=0.98)
     assert rows["stop"].iloc[-1] and rows["labels"].iloc[-1] < 400
