@@ -61,6 +61,11 @@ def exercises(nb) -> list[tuple[int, str, list[str]]]:
     return found
 
 
+def stub(answers: list[str]) -> str:
+    """The student edition's answer cell: STUB, then ``name = None`` for each name the check uses."""
+    return STUB + "".join(f"{n} = None\n" for n in answers)
+
+
 def nbgrader_source(nb):
     """nbgrader's source version of an instructor notebook (a copy): each cell tagged ``solution`` an nbgrader
     solution cell, its answer between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` after the stub the student
@@ -70,8 +75,7 @@ def nbgrader_source(nb):
     nb.cells = [c for c in nb.cells if "remove-cell" not in c.metadata.get("tags", [])]
     for i, grade_id, answers in exercises(nb):
         answer, check = nb.cells[i], nb.cells[i + 1]
-        answer.source = (STUB + "".join(f"{n} = None\n" for n in answers)
-                         + f"### BEGIN SOLUTION\n{answer.source}\n### END SOLUTION")
+        answer.source = stub(answers) + f"### BEGIN SOLUTION\n{answer.source}\n### END SOLUTION"
         answer.metadata["nbgrader"] = {"grade": False, "grade_id": f"{grade_id}_answer", "locked": False,
                                        "schema_version": 3, "solution": True, "task": False}
         check.metadata["nbgrader"] = {"grade": True, "grade_id": grade_id, "locked": True, "points": 1,

@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 
 from course import series
-from course.course_files import STUB, exercises
+from course.course_files import exercises, stub
 from helpers.internal.paths import ROOT
 
 CONF = ROOT / "docs" / "site"
@@ -39,7 +39,7 @@ def students_page(nb):
     outputs of the answer and its check cleared; the check cells behind the prose left out."""
     nb = nbformat.from_dict(nb)
     for i, _, answers in exercises(nb):
-        nb.cells[i].source = STUB + "".join(f"{n} = None\n" for n in answers)
+        nb.cells[i].source = stub(answers)
         for cell in nb.cells[i:i + 2]:
             cell.outputs, cell.execution_count = [], None
     nb.cells = [c for c in nb.cells if "remove-cell" not in c.metadata.get("tags", [])]
