@@ -1,6 +1,6 @@
-"""Part 1 of the lecture, the labeling cost problem: a cost model, what real annotation cost, and how label
-quality grows with the number of annotators per item. Taught in notebook 01; its cost model prices the human
-labels of notebook 06 and deep dive 06c.
+"""Part 1 of the lecture, the labeling cost problem: a cost model, you as the annotator (timed labels scored against
+the real raters), and how label quality grows with the number of annotators per item. Taught in notebook 01; its cost
+model prices the human labels of notebook 06 and deep dive 06c.
 """
 
 from __future__ import annotations
@@ -101,23 +101,6 @@ def remaining_cost(labeled: int, needed: int, cost: LabelingCost = LabelingCost(
     if not 0 <= labeled <= needed:
         raise ValueError(f"need 0 <= labeled <= needed, got labeled={labeled}, needed={needed}")
     return cost.summary(needed - labeled)
-
-
-def annotation_effort(df: pd.DataFrame, cost: LabelingCost = LabelingCost()) -> dict:
-    """How many ratings a data set really took (every rater of every item) and their price at ``cost``.
-
-    Args:
-        df: the data table with an ``n_raters`` column (``data.load()``).
-        cost: the price and time per rating (its ``annotators_per_item`` is ignored: each rating is counted once).
-
-    Returns:
-        A dict: items, ratings, raters_per_item (mean), dollars, hours and work_years.
-    """
-    n_ratings = int(df["n_raters"].sum())
-    per_item = LabelingCost(cost.price_per_label, cost.minutes_per_label, 1)
-    return {"items": len(df), "ratings": n_ratings, "raters_per_item": n_ratings / len(df),
-            "dollars": per_item.dollars(n_ratings), "hours": per_item.hours(n_ratings),
-            "work_years": per_item.hours(n_ratings) / HOURS_PER_WORK_YEAR}
 
 
 # ----------------------------------------------------------------------------------------------- you as the annotator

@@ -1,4 +1,4 @@
-"""Part 1 helpers: the cost model, real annotation effort, the k-rater curve and the decision guide."""
+"""Part 1 helpers: the cost model, you as the annotator, the k-rater curve and the decision guide."""
 
 import numpy as np
 import pandas as pd
@@ -34,14 +34,6 @@ def test_bad_counts():
         cost.remaining_cost(labeled=10, needed=5)
     with pytest.raises(ValueError, match="n_items must be a finite number >= 0, got -1"):
         cost.LabelingCost().dollars(-1)
-
-
-@pytest.mark.data
-def test_annotation_effort_of_the_movie_data():
-    effort = cost.annotation_effort(data.load("movies"))
-    assert effort["ratings"] == 198_810
-    assert effort["dollars"] == pytest.approx(59_643)
-    assert effort["hours"] == pytest.approx(16_567.5)
 
 
 def _toy(ratings):
